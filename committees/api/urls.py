@@ -1,0 +1,16 @@
+from rest_framework.routers import DefaultRouter
+
+from committees.api import views
+
+app_name = "committees-api"
+
+router = DefaultRouter()
+router.register("districts", views.DistrictViewSet, basename="district")
+router.register("streets", views.StreetViewSet, basename="street")
+router.register("committees", views.CommitteeViewSet, basename="committee")
+router.register("committee-years", views.CommitteeYearViewSet, basename="committeeyear")
+router.register("workers", views.CommunityWorkerViewSet, basename="communityworker")
+router.register("qualifications", views.QualificationViewSet, basename="qualification")
+router.register("funds", views.CommunityFundViewSet, basename="communityfund")
+
+urlpatterns = router.urls

@@ -1,0 +1,115 @@
+"""Reads for a user: what the pages and home screens need, in a fixed number of queries."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from committees.choices import CommitteeKind
+from committees.models import Committee, CommitteeYear, CommunityWorker, District, Qualification, SpaceStandard, Street
+
+_LATEST_FIELDS = ("year", "households", "resident_households", "office_area_m2", "elder_area_m2", "work_fund_yuan")
+
+
+def committee_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Committee]:
+    """Committees the actor may see, with their street and their latest annual record's figures annotated."""
+    from committees.filtersets import CommitteeFilterSet
+
+    latest = CommitteeYear.objects.filter(committee=OuterRef("pk")).order_by("-year")
+    queryset = (
+        Committee.objects.restrict(actor, "view")
+        .select_related("street", "street__district")
+        .annotate(**{f"latest_{name}": Subquery(latest.values(name)[:1]) for name in _LATEST_FIELDS})
+        .order_by("code")
+    )
+    return CommitteeFilterSet(filters or {}, queryset=queryset).qs
+
+
+def standards_by_district(district_codes: set[str]) -> dict[str, list[SpaceStandard]]:
+    result: dict[str, list[SpaceStandard]] = {code: [] for code in district_codes}
+    for standard in SpaceStandard.objects.filter(district__in=district_codes):
+        result[standard.district_id].append(standard)
+    return result
+
+
+@dataclass(frozen=True)
+class CommitteeFlags:
+    """The marks a committee page and list show for one annual record (DOMAIN "Hierarchy", "Space standard")."""
+
+    year: int | None
+    oversized: bool = False
+    merge_candidate: bool = False
+    below_space_standard: bool = False
+    office_shortfall_m2: Decimal | None = None
+    elder_shortfall_m2: Decimal | None = None
+    missing_record: bool = False
+
+
+def committee_flags(
+    committee: Committee, record: CommitteeYear | None, standards: list[SpaceStandard], merge_threshold: int
+) -> CommitteeFlags:
+    if record is None:
+        return CommitteeFlags(year=None, missing_record=True)
+    record.committee = committee
+    standard = SpaceStandard.applying(standards, record.year)
+    shortfall = record.space_shortfall(standard)
+    return CommitteeFlags(
+        year=record.year,
+        oversized=record.is_oversized,
+        merge_candidate=record.is_merge_candidate(merge_threshold),
+        below_space_standard=committee.kind == CommitteeKind.RESIDENTS and not record.meets_space_standard(standard),
+        office_shortfall_m2=shortfall["office"],
+        elder_shortfall_m2=shortfall["elder"],
+    )
+
+
+def latest_record_of(committee: Committee) -> CommitteeYear | None:
+    """The latest annual record from `committee_list`'s annotations (no query)."""
+    if getattr(committee, "latest_year", None) is None:
+        return None
+    return CommitteeYear(committee=committee, **{name: getattr(committee, f"latest_{name}") for name in _LATEST_FIELDS})
+
+
+def attach_flags(committees: list[Committee]) -> list[Committee]:
+    """Sets `.flags` on committees from `committee_list` (one query for the space standards)."""
+    standards = standards_by_district({c.street.district_id for c in committees})
+    for committee in committees:
+        district = committee.street.district
+        committee.flags = committee_flags(
+            committee, latest_record_of(committee), standards[district.code], district.merge_threshold
+        )
+    return committees
+
+
+def committee_detail(*, actor: Any, code: str) -> Committee:
+    """One committee with its district and street (404 outside scope through restrict())."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Committee.objects.restrict(actor, "view").select_related("street__district"), pk=code)
+
+
+def worker_list(*, actor: Any, committee: Committee) -> QuerySet[CommunityWorker]:
+    return (
+        CommunityWorker.objects.restrict(actor, "view")
+        .filter(committee=committee)
+        .prefetch_related(Prefetch("qualifications", queryset=Qualification.objects.order_by("obtained_on")))
+        .order_by("left_on", "code")
+    )
+
+
+def district_list(*, actor: Any) -> QuerySet[District]:
+    return District.objects.restrict(actor, "view").annotate(
+        street_count=Count("streets", distinct=True), committee_count=Count("streets__committees", distinct=True)
+    )
+
+
+def street_list(*, actor: Any, district: District) -> QuerySet[Street]:
+    return (
+        Street.objects.restrict(actor, "view")
+        .filter(district=district)
+        .annotate(
+            committee_count=Count("committees", distinct=True),
+            residents_count=Count("committees", filter=Q(committees__kind=CommitteeKind.RESIDENTS), distinct=True),
+        )
+    )

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "last_name", "first_name", "role", "district", "street", "committee", "is_active"]
+    list_filter = ["role", "is_active", "is_superuser", "district"]
+    list_select_related = ["district", "street", "committee"]
+    autocomplete_fields = ["district", "street", "committee", "department"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Role and unit"), {"fields": ("role", "district", "street", "committee", "department")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and unit"), {"fields": ("role", "district", "street", "committee", "department")}),)

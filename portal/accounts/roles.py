@@ -1,0 +1,50 @@
+"""Roles and what each may do, as code reviewed in pull requests (DOMAIN "Who uses it").
+
+The role gives model permissions (may this person edit annual records at all?); the scope in
+`restrict()` decides which rows. Deletion is granted to nobody: nothing users register is deleted.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITY = "city", _("city staff")
+    DISTRICT = "district", _("district civil-affairs staff")
+    DEPARTMENT = "department", _("department staff")
+    STREET = "street", _("street officer")
+    COMMITTEE = "committee", _("committee staff")
+
+
+# The organisation unit each role belongs to, which is also the level of its scope.
+ROLE_LEVEL = {
+    Role.CITY: "city",
+    Role.DISTRICT: "district",
+    Role.DEPARTMENT: "district",
+    Role.STREET: "street",
+    Role.COMMITTEE: "committee",
+}
+
+_ORG_MODELS = ("district", "street", "committee", "committeeyear", "communityworker", "qualification", "communityfund",
+               "spacestandard", "department")
+
+
+def _perms(app: str, actions: str, models_: tuple[str, ...]) -> set[str]:
+    return {f"{app}.{action}_{model}" for action in actions.split() for model in models_}
+
+
+_VIEW_ORG = _perms("committees", "view", _ORG_MODELS)
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.CITY: frozenset(_VIEW_ORG | {"core.view_auditentry"}),
+    Role.DISTRICT: frozenset(
+        _VIEW_ORG
+        | _perms("committees", "add change", _ORG_MODELS[1:])
+        | {"committees.change_district", "committees.manage_grants", "core.view_auditentry"}
+    ),
+    Role.DEPARTMENT: frozenset(_VIEW_ORG),
+    Role.STREET: frozenset(
+        _VIEW_ORG | _perms("committees", "add change", ("committeeyear", "communityworker", "qualification", "communityfund"))
+    ),
+    Role.COMMITTEE: frozenset(_VIEW_ORG),
+}

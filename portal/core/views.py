@@ -1,0 +1,44 @@
+"""HTML view plumbing: permission checks through restrict(), pagination, HTMX partials (STYLE.md B4, B5)."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from portal.core.scoping import permission_name
+
+PAGE_SIZE = 25
+
+
+def require_perm(request: HttpRequest, model: type[Model], action: str) -> None:
+    """403 when the user's role lacks the permission, before anything is looked up."""
+    if not request.user.has_perm(permission_name(model, action)):
+        raise PermissionDenied
+
+
+def get_scoped_or_404(request: HttpRequest, queryset: QuerySet, action: str = "view", **lookup: Any) -> Model:
+    """403 without the role permission; 404 when the object is outside the scope (never revealed)."""
+    require_perm(request, queryset.model, action)
+    return get_object_or_404(queryset.restrict(request.user, action), **lookup)
+
+
+def paginate(request: HttpRequest, queryset: QuerySet | list, per_page: int = PAGE_SIZE) -> Page:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def template_for(request: HttpRequest, full: str, partial: str) -> str:
+    """The same view serves the whole page, or only the part HTMX asked to swap."""
+    return partial if getattr(request, "htmx", False) and not request.htmx.boosted else full
+
+
+def add_validation_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a model's full_clean errors on the form fields they belong to (the rest on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

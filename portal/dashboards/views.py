@@ -1,0 +1,41 @@
+"""The home page: what each role does here, with the figures of its own unit."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from committees import selectors
+from committees.models import Committee, CommitteeYear, CommunityWorker
+from portal.accounts.roles import Role
+
+# Committees a home page lists in full (a street has at most ~40); larger scopes get counts and links.
+HOME_LIST_LIMIT = 60
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict = {"role": user.role}
+    if user.has_perm("committees.view_committee"):
+        committees = Committee.objects.restrict(user)
+        latest_year = CommitteeYear.objects.restrict(user).aggregate(year=Max("year"))["year"]
+        context["latest_year"] = latest_year
+        context["counts"] = committees.aggregate(
+            committees=Count("pk"),
+            streets=Count("street", distinct=True),
+            with_record=Count("pk", filter=Q(years__year=latest_year)),
+        )
+        context["workers"] = CommunityWorker.objects.restrict(user).filter(left_on__isnull=True).count()
+        if user.role in (Role.STREET, Role.COMMITTEE) or context["counts"]["committees"] <= HOME_LIST_LIMIT:
+            listed = list(selectors.committee_list(actor=user)[:HOME_LIST_LIMIT])
+            context["committees"] = selectors.attach_flags(listed)
+            context["flag_counts"] = {
+                "oversized": sum(c.flags.oversized for c in listed),
+                "merge": sum(c.flags.merge_candidate for c in listed),
+                "space": sum(c.flags.below_space_standard for c in listed),
+                "missing": sum(c.flags.missing_record for c in listed),
+            }
+        if user.role in (Role.CITY, Role.DISTRICT, Role.DEPARTMENT) or user.is_superuser:
+            context["districts"] = selectors.district_list(actor=user)
+    return render(request, "dashboards/home.html", context)

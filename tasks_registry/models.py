@@ -1,0 +1,1 @@
+# Task admission models arrive with issue 5.
