@@ -40,8 +40,9 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:  # noqa: ANN001
-    huangpu = District.objects.get(code="310101")
-    xuhui = District.objects.get(code="310104")
+    # get_or_create: a transactional test (browser, Celery worker) flushes the reference rows of the migrations.
+    huangpu, _ = District.objects.get_or_create(code="310101", defaults={"name": "黄浦区"})
+    xuhui, _ = District.objects.get_or_create(code="310104", defaults={"name": "徐汇区"})
     waitan = StreetFactory(district=huangpu, code="310101013", name="外滩街道")
     nanjing = StreetFactory(district=huangpu, code="310101002", name="南京东路街道")
     xuhui_street = StreetFactory(district=xuhui, code="310104001", name="徐汇街道")
@@ -107,3 +108,19 @@ def api():  # noqa: ANN201
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def client():  # noqa: ANN201
+    """Django's test client, logging in through ModelBackend as a real log-in does.
+
+    force_login would otherwise record the first backend with get_user (axes' standalone backend),
+    which answers no user on the next request.
+    """
+    from django.test import Client
+
+    class PortalClient(Client):
+        def force_login(self, user, backend: str | None = "django.contrib.auth.backends.ModelBackend") -> None:  # noqa: ANN001
+            super().force_login(user, backend)
+
+    return PortalClient()

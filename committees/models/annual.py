@@ -43,6 +43,11 @@ class SpaceStandard(ScopedModel):
                 violation_error_message=_("This district already has a standard from that year."),
             ),
             models.CheckConstraint(
+                condition=Q(from_year__gte=YEAR_MIN) & Q(from_year__lte=YEAR_MAX),
+                name="space_standard_year_range",
+                violation_error_message=_("The year must be between 1949 and 2100."),
+            ),
+            models.CheckConstraint(
                 condition=Q(office_min_m2__gte=0) & Q(elder_min_m2__gte=0),
                 name="space_standard_non_negative",
                 violation_error_message=_("Areas cannot be negative."),
@@ -152,6 +157,11 @@ class CommunityFund(ScopedModel):
             ),
             models.CheckConstraint(
                 condition=~Q(name=""), name="community_fund_name_required", violation_error_message=_("A name is required.")
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=FundKind.values),
+                name="community_fund_kind_valid",
+                violation_error_message=_("The kind is community fund or community foundation."),
             ),
         ]
 

@@ -165,6 +165,9 @@ class Department(ScopedModel):
         verbose_name_plural = _("departments")
         ordering = ["district", "name"]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""), name="department_name_required", violation_error_message=_("A name is required.")
+            ),
             models.UniqueConstraint(
                 fields=["district", "name"],
                 name="department_unique_name",

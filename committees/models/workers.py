@@ -68,6 +68,11 @@ class Qualification(ScopedModel):
         verbose_name_plural = _("qualifications")
         ordering = ["worker", "obtained_on"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=QualificationLevel.values),
+                name="qualification_level_valid",
+                violation_error_message=_("The level is assistant, intermediate or senior social worker."),
+            ),
             models.UniqueConstraint(
                 fields=["worker", "level"],
                 name="qualification_unique_level",

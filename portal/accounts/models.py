@@ -32,14 +32,23 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[*Role.values, ""]), name="user_role_valid",
+                violation_error_message=_("Unknown role."),
+            ),
             # Each role has exactly the units of its level set.
             models.CheckConstraint(
                 condition=Q(role="")
-                | (Q(role=Role.CITY) & Q(district__isnull=True) & Q(street__isnull=True) & Q(committee__isnull=True))
-                | (Q(role=Role.DISTRICT) & Q(district__isnull=False) & Q(street__isnull=True) & Q(committee__isnull=True))
-                | (Q(role=Role.DEPARTMENT) & Q(district__isnull=False) & Q(department__isnull=False) & Q(street__isnull=True))
-                | (Q(role=Role.STREET) & Q(district__isnull=False) & Q(street__isnull=False) & Q(committee__isnull=True))
-                | (Q(role=Role.COMMITTEE) & Q(district__isnull=False) & Q(street__isnull=False) & Q(committee__isnull=False)),
+                | (Q(role=Role.CITY) & Q(district__isnull=True) & Q(street__isnull=True) & Q(committee__isnull=True)
+                   & Q(department__isnull=True))
+                | (Q(role=Role.DISTRICT) & Q(district__isnull=False) & Q(street__isnull=True) & Q(committee__isnull=True)
+                   & Q(department__isnull=True))
+                | (Q(role=Role.DEPARTMENT) & Q(district__isnull=False) & Q(department__isnull=False)
+                   & Q(street__isnull=True) & Q(committee__isnull=True))
+                | (Q(role=Role.STREET) & Q(district__isnull=False) & Q(street__isnull=False) & Q(committee__isnull=True)
+                   & Q(department__isnull=True))
+                | (Q(role=Role.COMMITTEE) & Q(district__isnull=False) & Q(street__isnull=False)
+                   & Q(committee__isnull=False) & Q(department__isnull=True)),
                 name="user_unit_matches_role",
                 violation_error_message=_("The organisation unit does not match the role."),
             ),

@@ -3,12 +3,12 @@
 import copy
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, status, viewsets
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -43,6 +43,8 @@ class RolePermission(permissions.BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         if not request.user or not request.user.is_authenticated:
             return False
+        if request.method.lower() not in view.http_method_names:
+            return True  # let DRF answer 405: the method is not offered to anyone
         model = view.get_model()
         return request.user.has_perm(permission_name(model, HTTP_ACTIONS.get(request.method, "view")))
 

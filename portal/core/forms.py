@@ -6,15 +6,14 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
                 "form-select" if isinstance(widget, forms.Select) else "form-control"
             )
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                css += " is-invalid"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
+    # Validation runs later (never touch self.errors here: subclasses still set querysets after us).
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
         for name in self.errors:  # type: ignore[attr-defined]

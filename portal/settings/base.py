@@ -7,7 +7,6 @@ run in-process. DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redi
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from portal.env import env_bool, env_int, env_list, env_secret, env_str, env_url
 

@@ -8,6 +8,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
         # Refused access is a security event (ASVS 7.2.2).
         "portal.security": {"level": "INFO"},
     },
