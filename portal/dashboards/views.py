@@ -22,9 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
         latest_year = CommitteeYear.objects.restrict(user).aggregate(year=Max("year"))["year"]
         context["latest_year"] = latest_year
         context["counts"] = committees.aggregate(
-            committees=Count("pk"),
+            # distinct: the join over annual records repeats each committee once per year
+            committees=Count("pk", distinct=True),
             streets=Count("street", distinct=True),
-            with_record=Count("pk", filter=Q(years__year=latest_year)),
+            with_record=Count("pk", filter=Q(years__year=latest_year), distinct=True),
         )
         context["workers"] = CommunityWorker.objects.restrict(user).filter(left_on__isnull=True).count()
         if user.role in (Role.STREET, Role.COMMITTEE) or context["counts"]["committees"] <= HOME_LIST_LIMIT:

@@ -207,3 +207,17 @@ def test_committee_page_query_count_is_bounded(client, district_staff, world, co
     with django_assert_max_num_queries(12):
         response = client.get(reverse("committees:committee_detail", args=[world.baoxing.code]))
     assert response.status_code == 200
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, db) -> None:  # noqa: ANN001
+    page = client.get(reverse("accounts:login"), headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert "登录" in page
+
+
+def test_home_counts_each_committee_once(client, street_officer, world) -> None:  # noqa: ANN001
+    for year in (2023, 2024, 2025):
+        CommitteeYearFactory(committee=world.baoxing, year=year)
+        CommitteeYearFactory(committee=world.hankou, year=year)
+    client.force_login(street_officer)
+    counts = client.get(reverse("dashboards:home")).context["counts"]
+    assert counts == {"committees": 2, "streets": 1, "with_record": 2}
