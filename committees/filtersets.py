@@ -27,6 +27,12 @@ class SearchFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(code__startswith=value) | Q(name__icontains=value))
 
 
+def code_filter(field_name: str, label: str) -> django_filters.CharFilter:
+    """A filter on a related code without a choice list: the queryset is already restricted, so a code
+    outside the user's scope simply matches nothing (no list of every row, no "exists elsewhere" answer)."""
+    return django_filters.CharFilter(field_name=field_name, label=label)
+
+
 class DistrictFilterSet(SearchFilterSet):
     class Meta:
         model = District
@@ -34,51 +40,58 @@ class DistrictFilterSet(SearchFilterSet):
 
 
 class StreetFilterSet(SearchFilterSet):
+    district = code_filter("district", _("district"))
+
     class Meta:
         model = Street
-        fields = ["district", "kind"]
+        fields = ["kind"]
 
 
 class CommitteeFilterSet(SearchFilterSet):
-    district = django_filters.CharFilter(field_name="street__district", label=_("district"))
+    district = code_filter("street__district", _("district"))
+    street = code_filter("street", _("street"))
 
     class Meta:
         model = Committee
-        fields = ["street", "kind", "transition"]
+        fields = ["kind", "transition"]
 
 
 class CommitteeYearFilterSet(django_filters.FilterSet):
-    street = django_filters.CharFilter(field_name="committee__street", label=_("street"))
-    district = django_filters.CharFilter(field_name="committee__street__district", label=_("district"))
+    committee = code_filter("committee", _("committee"))
+    street = code_filter("committee__street", _("street"))
+    district = code_filter("committee__street__district", _("district"))
 
     class Meta:
         model = CommitteeYear
-        fields = ["committee", "year"]
+        fields = ["year"]
 
 
 class CommunityWorkerFilterSet(SearchFilterSet):
-    street = django_filters.CharFilter(field_name="committee__street", label=_("street"))
+    committee = code_filter("committee", _("committee"))
+    street = code_filter("committee__street", _("street"))
     employed_on = django_filters.DateFilter(method="filter_employed_on", label=_("employed on"))
 
     class Meta:
         model = CommunityWorker
-        fields = ["committee"]
+        fields: list[str] = []
 
     def filter_employed_on(self, queryset: QuerySet, name: str, value) -> QuerySet:  # noqa: ANN001
-        return queryset.filter(hired_on__lte=value).filter(Q(left_on__isnull=True) | Q(left_on__gt=value))
+        return queryset.employed_on(value)
 
 
 class QualificationFilterSet(django_filters.FilterSet):
-    committee = django_filters.CharFilter(field_name="worker__committee", label=_("committee"))
+    committee = code_filter("worker__committee", _("committee"))
+    worker = django_filters.NumberFilter(field_name="worker", label=_("worker"))
 
     class Meta:
         model = Qualification
-        fields = ["worker", "level"]
+        fields = ["level"]
 
 
 class CommunityFundFilterSet(django_filters.FilterSet):
-    district = django_filters.CharFilter(field_name="street__district", label=_("district"))
+    district = code_filter("street__district", _("district"))
+    street = code_filter("street", _("street"))
 
     class Meta:
         model = CommunityFund
-        fields = ["street", "kind"]
+        fields = ["kind"]

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from committees.choices import CommitteeKind
@@ -58,7 +59,10 @@ def committee_flags(
         year=record.year,
         oversized=record.is_oversized,
         merge_candidate=record.is_merge_candidate(merge_threshold),
-        below_space_standard=committee.kind == CommitteeKind.RESIDENTS and not record.meets_space_standard(standard),
+        # Measured like office_space_compliance_rate: residents' committees with >= 1500 resident households.
+        below_space_standard=committee.kind == CommitteeKind.RESIDENTS
+        and record.resident_households >= settings.PORTAL_SPACE_STANDARD_MIN_RESIDENT_HOUSEHOLDS
+        and not record.meets_space_standard(standard),
         office_shortfall_m2=shortfall["office"],
         elder_shortfall_m2=shortfall["elder"],
     )

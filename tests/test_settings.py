@@ -199,9 +199,16 @@ class TestSettingsProcess:
             tmp_path,
             DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
             CELERY_BROKER_URL="redis://127.0.0.1:6379/2",
+            DJANGO_SECRET_KEY="a-real-secret-for-this-test-0123456789abcdef",
         )
         result = _python(code, env)
         assert result.returncode == 0, result.stderr
         values = json.loads(result.stdout.strip().splitlines()[-1])
         assert values == {"engine": "django.db.backends.postgresql", "eager": False}
         assert not (tmp_path / "var").exists()
+
+
+def test_postgresql_without_a_secret_key_refuses_to_start(tmp_path: Path) -> None:
+    env = _clean_env(tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal")
+    result = _python("import django; django.setup()", env)
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr

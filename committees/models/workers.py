@@ -3,11 +3,17 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from committees.choices import LEVEL_RANK, QualificationLevel
-from portal.core.scoping import ScopedModel
+from portal.core.scoping import ScopedManager, ScopedModel, ScopedQuerySet
 
 from .organisation import Committee
 
 __all__ = ["CommunityWorker", "Qualification"]
+
+
+class WorkerQuerySet(ScopedQuerySet):
+    def employed_on(self, day) -> "WorkerQuerySet":  # noqa: ANN001
+        """DOMAIN "Indicators": hired on or before the day, not yet left."""
+        return self.filter(hired_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
 
 
 class CommunityWorker(ScopedModel):
@@ -23,6 +29,8 @@ class CommunityWorker(ScopedModel):
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     scope_paths = {"district": "committee__street__district", "street": "committee__street", "committee": "committee"}
+
+    objects = ScopedManager.from_queryset(WorkerQuerySet)()
 
     class Meta:
         verbose_name = _("community worker")
@@ -48,6 +56,11 @@ class CommunityWorker(ScopedModel):
         """The highest qualification held, from prefetched `qualifications`."""
         levels = [q.level for q in self.qualifications.all()]
         return max(levels, key=lambda level: LEVEL_RANK[level]) if levels else None
+
+    @property
+    def highest_level_label(self) -> str:
+        level = self.highest_level()
+        return str(QualificationLevel(level).label) if level else ""
 
 
 class Qualification(ScopedModel):

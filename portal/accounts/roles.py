@@ -42,7 +42,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _perms("committees", "add change", _ORG_MODELS[1:])
         | {"committees.change_district", "committees.manage_grants", "core.view_auditentry"}
     ),
-    Role.DEPARTMENT: frozenset(_VIEW_ORG),
+    # No more personal data than needed: departments file requests, they need no worker lists.
+    Role.DEPARTMENT: frozenset(_VIEW_ORG - _perms("committees", "view", ("communityworker", "qualification"))),
     Role.STREET: frozenset(
         _VIEW_ORG | _perms("committees", "add change", ("committeeyear", "communityworker", "qualification", "communityfund"))
     ),

@@ -20,3 +20,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # noqa: ANN001, ANN201
         return False
+
+
+# The admin is not scoped by restrict(): it is for platform administrators only, never for role staff.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser  # type: ignore[method-assign]

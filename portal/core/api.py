@@ -89,6 +89,10 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
+        pk = self.Meta.model._meta.pk
+        if self.instance is not None and not pk.auto_created and pk.name in fields:
+            # Codes are primary keys: changing one would insert a second row.
+            fields[pk.name].read_only = True
         request = self.context.get("request")
         for field in fields.values():
             queryset = getattr(field, "queryset", None)

@@ -21,3 +21,6 @@ class BootstrapFormMixin:
                 widget = self.fields[name].widget  # type: ignore[attr-defined]
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                # Screen readers announce the message with the field (its id is set in form_fields.html).
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"  # type: ignore[index]

@@ -46,6 +46,8 @@ def user_grants(user: User) -> dict[str, dict[str, set[str]]]:
     grants: dict[str, dict[str, set[str]]] = {kind: {level: set() for level in LEVELS} for kind in ("view", "change")}
     for level, codename, unit_id in grant_rows_for_user(user):
         kind = codename.split("_", 1)[0]
+        if kind not in grants:
+            continue  # only view_/change_ grants carry access; anything else assigned by hand is ignored
         grants[kind][level].add(unit_id)
         if kind == "change":  # a read-write grant implies read access
             grants["view"][level].add(unit_id)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from committees import selectors
 from committees.models import Committee, CommitteeYear, CommunityWorker
@@ -18,7 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict = {"role": user.role}
     if user.has_perm("committees.view_committee"):
-        committees = Committee.objects.restrict(user)
+        today = timezone.localdate()
+        committees = Committee.objects.restrict(user).active_on(today)  # dissolved committees count nowhere
         latest_year = CommitteeYear.objects.restrict(user).aggregate(year=Max("year"))["year"]
         context["latest_year"] = latest_year
         context["counts"] = committees.aggregate(
@@ -27,9 +29,9 @@ def home(request: HttpRequest) -> HttpResponse:
             streets=Count("street", distinct=True),
             with_record=Count("pk", filter=Q(years__year=latest_year), distinct=True),
         )
-        context["workers"] = CommunityWorker.objects.restrict(user).filter(left_on__isnull=True).count()
+        context["workers"] = CommunityWorker.objects.restrict(user).employed_on(today).count()
         if user.role in (Role.STREET, Role.COMMITTEE) or context["counts"]["committees"] <= HOME_LIST_LIMIT:
-            listed = list(selectors.committee_list(actor=user)[:HOME_LIST_LIMIT])
+            listed = list(selectors.committee_list(actor=user).active_on(today)[:HOME_LIST_LIMIT])
             context["committees"] = selectors.attach_flags(listed)
             context["flag_counts"] = {
                 "oversized": sum(c.flags.oversized for c in listed),

@@ -4,9 +4,11 @@ With nothing set the portal runs on the embedded default: a SQLite file under va
 run in-process. DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis with real workers.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env_bool, env_int, env_list, env_secret, env_str, env_url
 
@@ -14,8 +16,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# The embedded default is for a newcomer's machine; production must set DJANGO_SECRET_KEY.
-SECRET_KEY = env_secret("DJANGO_SECRET_KEY") or "insecure-embedded-default-key-change-me-in-production-0123456789"
+# The embedded default (no DATABASE_URL) is a newcomer's machine and may use a development key;
+# anything on PostgreSQL must set DJANGO_SECRET_KEY, or the start stops here.
+SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if os.environ.get("DATABASE_URL"):
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set when DATABASE_URL is.")
+    SECRET_KEY = "insecure-embedded-default-key-for-local-development-only-0123456789"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -182,6 +189,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Burden-Reduction Portal: organisation data of Shanghai's residents' committees, scoped per user.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -192,6 +200,7 @@ SPECTACULAR_SETTINGS = {
 PORTAL_DEFAULT_MERGE_THRESHOLD = 500  # DOMAIN "Hierarchy": merge candidates below this many households
 PORTAL_OVERSIZED_HOUSEHOLDS = 3000  # DOMAIN "Hierarchy": split at 3000 households or more
 PORTAL_SPACE_STANDARD_DEFAULT = {"office_m2": 150, "elder_m2": 100}  # DOMAIN "Space standard"
+PORTAL_SPACE_STANDARD_MIN_RESIDENT_HOUSEHOLDS = 1500  # DOMAIN "Indicators": the standard applies from 1500
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "jianfutong@localhost")

@@ -192,8 +192,32 @@ def test_workers_filter_by_employment_date(api, personas, world) -> None:  # noq
 
 
 def test_schema_and_offline_swagger_are_served(client, personas) -> None:  # noqa: ANN001
+    assert client.get(reverse("api-schema")).status_code in (401, 403)
+    assert client.get(reverse("api-docs")).status_code in (302, 401, 403)
     client.force_login(personas["street_officer"])
     assert client.get(reverse("api-schema")).status_code == 200
     page = client.get(reverse("api-docs"))
     assert page.status_code == 200
     assert b"drf_spectacular_sidecar" in page.content  # served from our static files, no CDN
+
+
+def test_a_code_cannot_be_changed_through_the_api(api, personas, world) -> None:  # noqa: ANN001
+    from committees.models import Committee
+
+    api.force_authenticate(personas["district_staff"])
+    url = reverse("committees-api:committee-detail", args=[world.baoxing.code])
+    response = api.patch(url, {"code": "310101013199", "name": "宝兴居委会"}, format="json")
+    assert response.status_code == 200 and response.json()["code"] == world.baoxing.code
+    assert not Committee.objects.filter(code="310101013199").exists()
+
+
+def test_filters_do_not_reveal_what_lies_outside_the_scope(api, personas, world) -> None:  # noqa: ANN001
+    CommitteeYearFactory(committee=world.yunnan, year=2025)
+    api.force_authenticate(personas["committee_staff"])
+    url = reverse("committees-api:committeeyear-list")
+    outside = api.get(url, {"committee": world.yunnan.code})
+    missing = api.get(url, {"committee": "310101099099"})
+    assert outside.status_code == missing.status_code == 200
+    assert outside.json()["results"] == missing.json()["results"] == []
+    form = api.get(url, HTTP_ACCEPT="text/html").content.decode()
+    assert "云南中路" not in form  # the browsable API's filter form lists no committees

@@ -127,11 +127,12 @@ def test_committee_search_filters_and_paginates(client, district_staff, world) -
 
 def test_worker_page_shows_highest_qualification(client, street_officer, world) -> None:  # noqa: ANN001
     worker = CommunityWorkerFactory(committee=world.baoxing, name="张三")
-    QualificationFactory(worker=worker, level="assistant")
-    QualificationFactory(worker=worker, level="intermediate", obtained_on="2024-01-01")
+    QualificationFactory(worker=worker, level="intermediate", obtained_on="2020-01-01")
+    QualificationFactory(worker=worker, level="assistant", obtained_on="2024-01-01")  # obtained later, lower
     client.force_login(street_officer)
     page = client.get(reverse("committees:committee_detail", args=[world.baoxing.code])).content.decode()
-    assert "张三" in page and "社会工作师" in page
+    row = page[page.index("张三"):page.index("</tr>", page.index("张三"))]
+    assert "社会工作师" in row and "助理社会工作师" not in row
 
 
 def test_street_officer_adds_a_worker_and_a_qualification(client, street_officer, world) -> None:  # noqa: ANN001
@@ -221,3 +222,32 @@ def test_home_counts_each_committee_once(client, street_officer, world) -> None:
     client.force_login(street_officer)
     counts = client.get(reverse("dashboards:home")).context["counts"]
     assert counts == {"committees": 2, "streets": 1, "with_record": 2}
+
+
+def test_space_mark_applies_from_1500_resident_households(client, street_officer, world) -> None:  # noqa: ANN001
+    CommitteeYearFactory(committee=world.baoxing, year=2025, resident_households=1499, office_area_m2=None)
+    CommitteeYearFactory(committee=world.hankou, year=2025, resident_households=1500, office_area_m2=None)
+    client.force_login(street_officer)
+    committees = {c.code: c for c in client.get(reverse("committees:committee_list")).context["page"].object_list}
+    assert not committees[world.baoxing.code].flags.below_space_standard
+    assert committees[world.hankou.code].flags.below_space_standard
+
+
+def test_dissolved_committees_and_former_workers_are_not_counted_at_home(client, street_officer, world) -> None:  # noqa: ANN001
+    import datetime
+
+    world.hankou.established_on, world.hankou.dissolved_on = datetime.date(2000, 1, 1), datetime.date(2020, 1, 1)
+    world.hankou.save()
+    CommunityWorkerFactory(committee=world.baoxing, hired_on=datetime.date(2020, 1, 1))
+    CommunityWorkerFactory(committee=world.baoxing, hired_on=datetime.date(2020, 1, 1), left_on=datetime.date(2021, 1, 1))
+    CommunityWorkerFactory(committee=world.baoxing, hired_on=datetime.date(2099, 1, 1))  # not yet hired
+    client.force_login(street_officer)
+    context = client.get(reverse("dashboards:home")).context
+    assert context["counts"]["committees"] == 1 and context["workers"] == 1
+
+
+def test_the_admin_is_for_platform_administrators_only(client, district_staff) -> None:  # noqa: ANN001
+    district_staff.is_staff = True
+    district_staff.save()
+    client.force_login(district_staff)
+    assert client.get("/admin/committees/committee/").status_code == 302  # to the admin login, not the rows
