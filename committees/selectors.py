@@ -68,6 +68,14 @@ def committee_flags(
     )
 
 
+def attach_record_flags(record: CommitteeYear) -> CommitteeYear:
+    """Sets `.flags` on one annual record (its committee, street and district selected): one query."""
+    committee = record.committee
+    standards = list(SpaceStandard.objects.filter(district=committee.street.district_id))
+    record.flags = committee_flags(committee, record, standards, committee.street.district.merge_threshold)
+    return record
+
+
 def latest_record_of(committee: Committee) -> CommitteeYear | None:
     """The latest annual record from `committee_list`'s annotations (no query)."""
     if getattr(committee, "latest_year", None) is None:

@@ -124,8 +124,7 @@ def committee_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommitteeYearForm(request.POST or None, instance=record)
     if request.method == "POST" and _save_form(request, form, record):
         if request.htmx:
-            standards = list(SpaceStandard.objects.filter(district=committee.street.district_id))
-            record.flags = selectors.committee_flags(committee, record, standards, committee.street.district.merge_threshold)
+            selectors.attach_record_flags(record)
             return render(request, "committees/_year_row.html", {"record": record, "can_edit": True, "saved": True})
         messages.success(request, _("Annual record %(year)s saved.") % {"year": record.year})
         return redirect("committees:committee_detail", code=committee.code)
@@ -136,10 +135,9 @@ def committee_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def committee_year_row(request: HttpRequest, pk: int) -> HttpResponse:
     """The read-only row again, for the "cancel" of an inline edit."""
-    record = get_scoped_or_404(request, CommitteeYear.objects.select_related("committee__street__district"), pk=pk)
-    committee = record.committee
-    standards = list(SpaceStandard.objects.filter(district=committee.street.district_id))
-    record.flags = selectors.committee_flags(committee, record, standards, committee.street.district.merge_threshold)
+    record = selectors.attach_record_flags(
+        get_scoped_or_404(request, CommitteeYear.objects.select_related("committee__street__district"), pk=pk)
+    )
     can_edit = CommitteeYear.objects.restrict(request.user, "change").filter(pk=pk).exists()
     return render(request, "committees/_year_row.html", {"record": record, "can_edit": can_edit})
 
