@@ -111,17 +111,22 @@ def worker_list(*, actor: Any, committee: Committee) -> QuerySet[CommunityWorker
 
 
 def district_list(*, actor: Any) -> QuerySet[District]:
+    """Districts with the number of streets and committees the actor can see in each (never more)."""
+    visible_streets = Street.objects.restrict(actor, "view").values("pk")
+    visible_committees = Committee.objects.restrict(actor, "view").values("pk")
     return District.objects.restrict(actor, "view").annotate(
-        street_count=Count("streets", distinct=True), committee_count=Count("streets__committees", distinct=True)
+        street_count=Count("streets", filter=Q(streets__in=visible_streets), distinct=True),
+        committee_count=Count("streets__committees", filter=Q(streets__committees__in=visible_committees), distinct=True),
     )
 
 
 def street_list(*, actor: Any, district: District) -> QuerySet[Street]:
+    visible = Q(committees__in=Committee.objects.restrict(actor, "view").values("pk"))
     return (
         Street.objects.restrict(actor, "view")
         .filter(district=district)
         .annotate(
-            committee_count=Count("committees", distinct=True),
-            residents_count=Count("committees", filter=Q(committees__kind=CommitteeKind.RESIDENTS), distinct=True),
+            committee_count=Count("committees", filter=visible, distinct=True),
+            residents_count=Count("committees", filter=visible & Q(committees__kind=CommitteeKind.RESIDENTS), distinct=True),
         )
     )

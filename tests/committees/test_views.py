@@ -251,3 +251,12 @@ def test_the_admin_is_for_platform_administrators_only(client, district_staff) -
     district_staff.save()
     client.force_login(district_staff)
     assert client.get("/admin/committees/committee/").status_code == 302  # to the admin login, not the rows
+
+
+def test_district_counts_only_what_the_viewer_can_see(client, street_officer, district_staff, world) -> None:  # noqa: ANN001
+    client.force_login(street_officer)
+    [huangpu] = client.get(reverse("committees:district_list")).context["districts"]
+    assert (huangpu.street_count, huangpu.committee_count) == (1, 2)  # 外滩街道 and its two committees
+    client.force_login(district_staff)
+    [huangpu] = client.get(reverse("committees:district_list")).context["districts"]
+    assert (huangpu.street_count, huangpu.committee_count) == (2, 3)
