@@ -22,6 +22,7 @@ from committees.models import (
     SpaceStandard,
     Street,
 )
+from portal.core.scoping import permission_name
 from portal.core.services import record_save
 from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm, template_for
 
@@ -84,11 +85,8 @@ def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _writable_committee(request: HttpRequest, code: str, model: type) -> Committee:
     """The committee the user may add `model` rows to: 403 without the role, 404 outside scope."""
-    perm = f"committees.add_{model._meta.model_name}"
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-    return get_object_or_404(
-        Committee.objects.restrict(request.user, "add", perm=perm).select_related("street__district"), pk=code
+    return get_scoped_or_404(
+        request, Committee.objects.select_related("street__district"), "add", perm=permission_name(model, "add"), pk=code
     )
 
 

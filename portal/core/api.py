@@ -102,9 +102,8 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        instance = self.instance or self.Meta.model()
-        if self.instance is not None:
-            instance = copy.copy(self.instance)
+        # A copy: validation must not change the instance DRF will save (or not) afterwards.
+        instance = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
         for name, value in attrs.items():
             setattr(instance, name, value)
         try:

@@ -20,10 +20,15 @@ def require_perm(request: HttpRequest, model: type[Model], action: str) -> None:
         raise PermissionDenied
 
 
-def get_scoped_or_404(request: HttpRequest, queryset: QuerySet, action: str = "view", **lookup: Any) -> Model:
-    """403 without the role permission; 404 when the object is outside the scope (never revealed)."""
-    require_perm(request, queryset.model, action)
-    return get_object_or_404(queryset.restrict(request.user, action), **lookup)
+def get_scoped_or_404(
+    request: HttpRequest, queryset: QuerySet, action: str = "view", *, perm: str | None = None, **lookup: Any
+) -> Model:
+    """403 without the role permission (`perm`, by default the action's on the model); 404 when the object
+    is outside the scope (never revealed)."""
+    perm = perm or permission_name(queryset.model, action)
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+    return get_object_or_404(queryset.restrict(request.user, action, perm=perm), **lookup)
 
 
 def paginate(request: HttpRequest, queryset: QuerySet | list, per_page: int = PAGE_SIZE) -> Page:
