@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, CommitteeYear, CommunityWorker, Qualification
@@ -56,3 +57,41 @@ class AccessGrantForm(BootstrapFormMixin, forms.Form):
         if user.is_superuser:
             raise forms.ValidationError(_("Administrators need no grants."))
         return user
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Django's documented recipe: the widget sends a list, each file is cleaned as one."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):  # noqa: ANN001, ANN201
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
+class ImportUploadForm(BootstrapFormMixin, forms.Form):
+    """One .xlsx workbook, or one or several CSV files named after their sheets (Django's multiple-file recipe)."""
+
+    files = MultipleFileField(
+        label=_("File"),
+        widget=MultipleFileInput(attrs={"accept": ".xlsx,.csv,.zip"}),
+        help_text=_("An .xlsx workbook made from the template, or CSV files named after the sheets "
+                    "(committees.csv, workers.csv, ...), UTF-8."),
+    )
+
+    def clean_files(self):  # noqa: ANN201
+        from committees.interchange.services import check_upload
+
+        files = self.cleaned_data["files"]
+        try:
+            check_upload(files)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return files

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from committees import views
+from committees.interchange import views as interchange_views
 
 app_name = "committees"
 
@@ -18,4 +19,14 @@ urlpatterns = [
     path("workers/<int:pk>/qualifications/add/", views.qualification_add, name="qualification_add"),
     path("grants/", views.access_grants, name="access_grants"),
     path("grants/<int:pk>/revoke/", views.access_revoke, name="access_revoke"),
+]
+
+urlpatterns += [
+    path("imports/", interchange_views.import_list, name="import_list"),
+    path("imports/template.xlsx", interchange_views.import_template, name="import_template"),
+    path("imports/<int:pk>/", interchange_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/confirm/", interchange_views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/cancel/", interchange_views.import_cancel, name="import_cancel"),
+    path("imports/<int:pk>/errors.xlsx", interchange_views.import_errors_xlsx, name="import_errors"),
+    path("export.xlsx", interchange_views.export_scope, name="export"),
 ]

@@ -1,4 +1,5 @@
 from .annual import *  # noqa: F403
+from .imports import *  # noqa: F403
 from .organisation import *  # noqa: F403
 from .permissions import *  # noqa: F403
 from .workers import *  # noqa: F403

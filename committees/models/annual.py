@@ -131,7 +131,8 @@ class CommitteeYear(ScopedModel):
         def gap(value: Decimal | None, minimum: Decimal) -> Decimal | None:
             return None if value is None else max(Decimal(0), minimum - value)
 
-        return {"office": gap(self.office_area_m2, standard.office_min_m2), "elder": gap(self.elder_area_m2, standard.elder_min_m2)}
+        return {"office": gap(self.office_area_m2, standard.office_min_m2),
+                "elder": gap(self.elder_area_m2, standard.elder_min_m2)}
 
     def meets_space_standard(self, standard: SpaceStandard) -> bool:
         return all(v == 0 for v in self.space_shortfall(standard).values())

@@ -61,7 +61,8 @@ def grant_rows_for_user(user: Any) -> Iterator[tuple[str, str, str]]:
     for level, (user_model, group_model) in GRANT_MODELS.items():
         label = models.Value(level, output_field=models.CharField())
         parts.append(
-            user_model.objects.filter(user=user).annotate(level=label).values_list("level", "permission__codename", "content_object_id")
+            user_model.objects.filter(user=user).annotate(level=label)
+            .values_list("level", "permission__codename", "content_object_id")
         )
         parts.append(
             group_model.objects.filter(group__user=user)

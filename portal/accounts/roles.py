@@ -36,16 +36,19 @@ def _perms(app: str, actions: str, models_: tuple[str, ...]) -> set[str]:
 _VIEW_ORG = _perms("committees", "view", _ORG_MODELS)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.CITY: frozenset(_VIEW_ORG | {"core.view_auditentry"}),
+    Role.CITY: frozenset(_VIEW_ORG | {"core.view_auditentry", "committees.view_orgimport"}),
     Role.DISTRICT: frozenset(
         _VIEW_ORG
         | _perms("committees", "add change", _ORG_MODELS[1:])
         | {"committees.change_district", "committees.manage_grants", "core.view_auditentry"}
+        | _perms("committees", "add view", ("orgimport",))
     ),
     # No more personal data than needed: departments file requests, they need no worker lists.
     Role.DEPARTMENT: frozenset(_VIEW_ORG - _perms("committees", "view", ("communityworker", "qualification"))),
     Role.STREET: frozenset(
-        _VIEW_ORG | _perms("committees", "add change", ("committeeyear", "communityworker", "qualification", "communityfund"))
+        _VIEW_ORG
+        | _perms("committees", "add change", ("committeeyear", "communityworker", "qualification", "communityfund"))
+        | _perms("committees", "add view", ("orgimport",))
     ),
     Role.COMMITTEE: frozenset(_VIEW_ORG),
 }

@@ -201,6 +201,15 @@ PORTAL_DEFAULT_MERGE_THRESHOLD = 500  # DOMAIN "Hierarchy": merge candidates bel
 PORTAL_OVERSIZED_HOUSEHOLDS = 3000  # DOMAIN "Hierarchy": split at 3000 households or more
 PORTAL_SPACE_STANDARD_DEFAULT = {"office_m2": 150, "elder_m2": 100}  # DOMAIN "Space standard"
 PORTAL_SPACE_STANDARD_MIN_RESIDENT_HOUSEHOLDS = 1500  # DOMAIN "Indicators": the standard applies from 1500
+# Organisation imports: what an upload may be, and above what size a Celery task does the work.
+PORTAL_IMPORT_LIMITS = {
+    "upload_bytes": env_int("PORTAL_IMPORT_MAX_MB", 50, minimum=1) * 2**20,
+    "archive_bytes": 512 * 2**20,  # an .xlsx or .zip unpacked: a city-size workbook is about 60 MB
+    "archive_members": 200,
+    "archive_ratio": 150,  # spreadsheets deflate about 10:1; bombs 1000:1
+    "inline_bytes": env_int("PORTAL_IMPORT_INLINE_KB", 256, minimum=0) * 2**10,
+}
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "jianfutong@localhost")

@@ -176,8 +176,10 @@ def test_district_cannot_grant_other_districts_committees(client, district_staff
 
 
 def _many_committees(world, count: int) -> None:  # noqa: ANN001
-    streets = [world.waitan] + [Street.objects.create(district=world.huangpu, code=f"310101{n:03d}", name=f"街道{n}", kind="street")
-                                for n in range(30, 30 + count // 150)]
+    streets = [world.waitan] + [
+        Street.objects.create(district=world.huangpu, code=f"310101{n:03d}", name=f"街道{n}", kind="street")
+        for n in range(30, 30 + count // 150)
+    ]
     made = 0
     for street in streets:
         for n in range(1, 151):
@@ -189,7 +191,9 @@ def _many_committees(world, count: int) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("count", [1, 500])
-def test_district_committee_list_query_count_is_bounded(client, district_staff, world, count, django_assert_max_num_queries) -> None:  # noqa: ANN001
+def test_district_committee_list_query_count_is_bounded(
+    client, district_staff, world, count, django_assert_max_num_queries  # noqa: ANN001
+) -> None:
     _many_committees(world, count)
     client.force_login(district_staff)
     with django_assert_max_num_queries(9):

@@ -1,0 +1,495 @@
+"""The organisation import: every row checked, all or nothing, in batches whatever the file's size.
+
+Sheets are read in the order of their dependencies (districts before streets before committees ...),
+so a parent is always known before its children, from the file or from the database. Each batch of
+rows costs a fixed number of queries: one to find the rows that exist, one to find the parents the
+file does not hold, and one INSERT ... ON CONFLICT DO UPDATE for what is new or changed. After the
+first error nothing more is written, but every row is still checked so the report is complete; the
+transaction is then rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import DatabaseError, connection, models, transaction
+from django.utils.translation import gettext as _
+
+from committees.interchange.cells import CellError, as_text, is_blank, read_cell
+from committees.interchange.readers import RawSheet, Source, UnreadableFile
+from committees.interchange.schema import SHEETS, Column, Sheet
+from committees.models import Committee, CommitteeYear, CommunityFund, CommunityWorker, District, Qualification, Street
+
+BATCH_SIZE = 2000
+MAX_REPORTED_ERRORS = 10_000
+_LOCK_ID = 7_310_000_001  # pg_advisory_xact_lock key: one organisation import writes at a time
+
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int
+    column: str | None
+    value: str
+    message: str
+    header: str = ""  # the column's header as written in the file
+
+
+@dataclass
+class ImportReport:
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(error)
+
+    def totals(self) -> dict[str, int]:
+        return {kind: sum(c[kind] for c in self.counts.values()) for kind in ("created", "updated", "unchanged")}
+
+    def as_json(self) -> dict[str, Any]:
+        return {"errors": [asdict(e) for e in self.errors], "error_count": self.error_count,
+                "warnings": self.warnings, "counts": self.counts, "rows": self.rows}
+
+
+@dataclass
+class Row:
+    """A row that passed the cell checks, on its way to the database."""
+
+    number: int
+    values: dict[str, Any]  # column key -> typed value, for the columns the file has
+
+
+@dataclass
+class Planned:
+    number: int
+    fields: dict[str, Any]  # model attname -> value (only the columns the file has, plus the key)
+    existing: models.Model | None
+    scope_code: str  # the organisation unit the row belongs to, for the scope check
+    scope_column: str
+
+
+class Scope:
+    """Where an actor may write: a code prefix (their unit) and their role's permissions.
+
+    None as the actor is the command line, trusted with everything.
+    """
+
+    def __init__(self, actor: Any | None) -> None:
+        self.actor = actor
+        if actor is None or actor.is_superuser:
+            self.prefix = ""
+        else:
+            self.prefix = {"city": "", "district": actor.district_id, "street": actor.street_id,
+                           "committee": actor.committee_id}.get(actor.scope_level or "") 
+
+    def place(self, code: str) -> str:
+        """inside: the actor's unit or below it; above: a unit the actor's lies in; outside: the rest."""
+        if self.prefix is None:
+            return "outside"
+        if code.startswith(self.prefix):
+            return "inside"
+        return "above" if self.prefix.startswith(code) else "outside"
+
+    def may(self, action: str, model: type[models.Model]) -> bool:
+        return self.actor is None or self.actor.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+
+
+def import_org(path: Path | str, *, actor: Any | None = None, dry_run: bool = False,
+               progress: Callable[[int, int | None], None] | None = None, display_name: str | None = None) -> ImportReport:
+    """Import an organisation file (folder of CSV, .csv, .zip of CSV or .xlsx) in one transaction.
+
+    With `dry_run` everything is checked and counted, then rolled back. Never raises for bad data:
+    the report holds every error.
+    """
+    importer = OrgImporter(actor=actor, progress=progress)
+    try:
+        with Source(Path(path), display_name=display_name) as source:
+            importer.run(source, dry_run=dry_run)
+    except UnreadableFile as exc:
+        importer.report.add(RowError(sheet="", row=0, column=None, value=display_name or Path(path).name, message=str(exc)))
+    return importer.report
+
+
+class OrgImporter:
+    def __init__(self, *, actor: Any | None = None, progress: Callable[[int, int | None], None] | None = None) -> None:
+        self.scope = Scope(actor)
+        self.progress = progress
+        self.report = ImportReport()
+        self.total: int | None = 0
+        # What the file holds, by sheet: key -> the row it was first seen on (for duplicates and parents).
+        self.seen: dict[str, dict[tuple, int]] = {sheet.name: {} for sheet in SHEETS}
+        self.worker_committee: dict[str, str] = {}  # worker code -> committee code, from the file
+
+    # --- the run ------------------------------------------------------------------------------------
+    def run(self, source: Source, *, dry_run: bool = False) -> ImportReport:
+        self.report.warnings.extend(
+            _("Sheet {name} is not part of the format and was not read.").format(name=name) for name in source.unknown
+        )
+        present = [sheet for sheet in SHEETS if sheet.name in source.sheet_names]
+        if not present:
+            self._error(RowError("", 0, None, source.display_name, _(
+                "The file holds none of the sheets districts, streets, committees, committee_years, workers, "
+                "qualifications, community_funds."
+            )))
+            return self.report
+        raws = [source.sheet(sheet.name) for sheet in present]
+        totals = [raw.total for raw in raws]
+        self.total = None if None in totals else sum(totals)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+            for sheet, raw in zip(present, raws, strict=True):
+                self.report.counts[sheet.name] = {"created": 0, "updated": 0, "unchanged": 0}
+                self._import_sheet(sheet, raw)
+            if dry_run or not self.report.ok:
+                transaction.set_rollback(True)
+        return self.report
+
+    def _error(self, error: RowError) -> None:
+        self.report.add(error)
+
+    def _cell_error(self, sheet: Sheet, number: int, column: Column | None, value: Any, message: str,
+                    headers: dict[str, str] | None = None) -> None:
+        key = column.key if column else None
+        header = (headers or {}).get(key, column.label if column else "") if key else ""
+        self._error(RowError(sheet.name, number, key, as_text(value), message, header))
+
+    # --- one sheet ----------------------------------------------------------------------------------
+    def _map_header(self, sheet: Sheet, raw: RawSheet) -> tuple[list[tuple[int, Column]], dict[str, str]] | None:
+        columns: list[tuple[int, Column]] = []
+        headers: dict[str, str] = {}
+        for index, cell in enumerate(raw.header):
+            text = as_text(cell).lstrip("\ufeff")
+            if not text:
+                continue
+            column = sheet.headers.get(text) or sheet.headers.get(text.lower())
+            if column is None:
+                self._error(RowError(sheet.name, 1, None, text, _(
+                    "Unknown column. The columns of this sheet are: {columns}."
+                ).format(columns=", ".join(f"{c.label} ({c.key})" for c in sheet.columns)), text))
+                continue
+            if column.key in headers:
+                self._error(RowError(sheet.name, 1, column.key, text, _("This column appears twice."), text))
+                continue
+            headers[column.key] = text
+            columns.append((index, column))
+        missing = [c for c in sheet.columns if c.required and c.key not in headers]
+        for column in missing:
+            self._error(RowError(sheet.name, 1, column.key, "", _("The required column {label} ({key}) is missing.").format(
+                label=column.label, key=column.key), column.label))
+        if any(column.key in sheet.key for column in missing):
+            return None  # rows cannot even be told apart
+        return columns, headers
+
+    def _import_sheet(self, sheet: Sheet, raw: RawSheet) -> None:
+        mapped = self._map_header(sheet, raw)
+        if mapped is None:
+            return
+        columns, self.headers = mapped
+        batch: list[Row] = []
+        seen = self.seen[sheet.name]
+        for number, cells in raw.rows:
+            self.report.rows += 1
+            if all(is_blank(cell) for cell in cells):
+                continue
+            values: dict[str, Any] = {}
+            bad = False
+            for index, column in columns:
+                value = cells[index] if index < len(cells) else None
+                if is_blank(value):
+                    if column.required:
+                        self._cell_error(sheet, number, column, value, _("This value is required."), self.headers)
+                        bad = True
+                    values[column.key] = "" if column.kind == "text" else (False if column.kind == "bool" else None)
+                    continue
+                try:
+                    values[column.key] = read_cell(column, value)
+                except CellError as exc:
+                    self._cell_error(sheet, number, column, value, str(exc), self.headers)
+                    bad = True
+            key = tuple(values.get(k) for k in sheet.key)
+            if None not in key and "" not in key:
+                if key in seen:
+                    self._cell_error(sheet, number, sheet.column(sheet.key[-1]), values[sheet.key[-1]], _(
+                        "Duplicate: row {row} has the same {key}."
+                    ).format(row=seen[key], key=" + ".join(sheet.column(k).label for k in sheet.key)), self.headers)
+                    continue
+                seen[key] = number
+                if sheet.name == "workers" and values.get("committee_code"):
+                    self.worker_committee[values["code"]] = values["committee_code"]
+            if not bad:
+                batch.append(Row(number, values))
+            if len(batch) >= BATCH_SIZE:
+                self._flush(sheet, batch)
+                batch = []
+        if batch:
+            self._flush(sheet, batch)
+        self._tick()
+
+    def _tick(self) -> None:
+        if self.progress:
+            self.progress(self.report.rows, self.total)
+
+    # --- one batch ----------------------------------------------------------------------------------
+    def _flush(self, sheet: Sheet, batch: list[Row]) -> None:
+        plan = getattr(self, f"_plan_{sheet.name}")
+        model, unique, updatable = _TARGETS[sheet.name]
+        writes: list[models.Model] = []
+        counts = self.report.counts[sheet.name]
+        for item in plan(sheet, batch):
+            outcome = self._decide(sheet, model, item, [f for f in updatable if f in item.fields])
+            if outcome is None:
+                continue
+            counts[outcome] += 1
+            if outcome != "unchanged":
+                writes.append(model(**item.fields) if item.existing is None else _merged(model, item, updatable))
+        if writes and self.report.ok:
+            self._write(sheet, model, writes, unique, updatable, batch)
+        self._tick()
+
+    def _decide(self, sheet: Sheet, model: type[models.Model], item: Planned, updated: list[str]) -> str | None:
+        """created / updated / unchanged, or None after reporting why the row may not be written."""
+        if item.existing is None:
+            outcome, action = "created", "add"
+        elif any(getattr(item.existing, f) != item.fields[f] for f in updated):
+            outcome, action = "updated", "change"
+        else:
+            outcome, action = "unchanged", None
+        place = self.scope.place(item.scope_code)
+        column = sheet.column(item.scope_column)
+        if place == "outside":
+            message = _("Outside your area: you can import only your own unit's data.")
+        elif action and (place == "above" or not self.scope.may(action, model)):
+            message = (_("You may not add {what}.") if action == "add" else _("You may not change {what}.")).format(
+                what=model._meta.verbose_name)
+        else:
+            return outcome
+        self._cell_error(sheet, item.number, column, item.scope_code, message, self.headers)
+        return None
+
+    def _write(self, sheet: Sheet, model: type[models.Model], objs: list[models.Model], unique: list[str],
+               updatable: list[str], batch: list[Row]) -> None:
+        try:
+            with transaction.atomic():  # a savepoint: a failure leaves the report, not a broken transaction
+                model.objects.bulk_create(objs, update_conflicts=True, unique_fields=unique,
+                                          update_fields=[_attname(model, f) for f in updatable])
+        except DatabaseError as exc:
+            self._error(RowError(sheet.name, batch[0].number, None, "", _(
+                "Rows {first}-{last} could not be written: {error}"
+            ).format(first=batch[0].number, last=batch[-1].number, error=str(exc).splitlines()[0])))
+
+    # --- per sheet: from rows to planned writes, with the checks that need the database ---------------
+    def _missing_parent(self, sheet: Sheet, row: Row, column_key: str, what: str) -> None:
+        column = sheet.column(column_key)
+        self._cell_error(sheet, row.number, column, row.values[column_key], _(
+            "No {what} with this code, neither in the file nor in the portal."
+        ).format(what=what), self.headers)
+
+    def _nested(self, sheet: Sheet, row: Row, parent_key: str) -> bool:
+        code, parent = row.values["code"], row.values[parent_key]
+        if code.startswith(parent):
+            return True
+        self._cell_error(sheet, row.number, sheet.column("code"), code, _(
+            "The code must start with its parent's code {parent}."
+        ).format(parent=parent), self.headers)
+        return False
+
+    def _place_ok(self, sheet: Sheet, row: Row, code: str, column: str) -> bool:
+        """Rows outside the actor's area are reported before anything about them is looked up."""
+        if self.scope.place(code) != "outside":
+            return True
+        self._cell_error(sheet, row.number, sheet.column(column), code,
+                         _("Outside your area: you can import only your own unit's data."), self.headers)
+        return False
+
+    def _plan_districts(self, sheet: Sheet, batch: list[Row]) -> Iterable[Planned]:
+        existing = District.objects.in_bulk([r.values["code"] for r in batch])
+        for row in batch:
+            code = row.values["code"]
+            if not code.startswith("31"):
+                self._cell_error(sheet, row.number, sheet.column("code"), code,
+                                 _("A district code has 6 digits and starts with 31 (Shanghai)."), self.headers)
+                continue
+            if self._place_ok(sheet, row, code, "code"):
+                yield Planned(row.number, _fields(row, {"code": "code", "name": "name"}), existing.get(code), code, "code")
+
+    def _plan_streets(self, sheet: Sheet, batch: list[Row]) -> Iterable[Planned]:
+        existing = Street.objects.in_bulk([r.values["code"] for r in batch])
+        districts = self._parents_in_db(District, "districts", [r.values["district_code"] for r in batch])
+        for row in batch:
+            code = row.values["code"]
+            if not self._place_ok(sheet, row, code, "code") or not self._nested(sheet, row, "district_code"):
+                continue
+            if (row.values["district_code"],) not in self.seen["districts"] and row.values["district_code"] not in districts:
+                self._missing_parent(sheet, row, "district_code", _("district"))
+                continue
+            kind = row.values.get("kind")
+            if kind and kind != {"0": "street", "1": "town", "2": "township"}.get(code[6]):
+                self._cell_error(sheet, row.number, sheet.column("kind"), row.values["kind"], _(
+                    "The 7th digit of a street code gives its kind: 0 street, 1 town, 2 township."), self.headers)
+                continue
+            yield Planned(row.number, _fields(row, {"code": "code", "district_code": "district_id", "name": "name",
+                                                    "kind": "kind"}), existing.get(code), code, "code")
+
+    def _plan_committees(self, sheet: Sheet, batch: list[Row]) -> Iterable[Planned]:
+        existing = Committee.objects.in_bulk([r.values["code"] for r in batch])
+        streets = self._parents_in_db(Street, "streets", [r.values["street_code"] for r in batch])
+        for row in batch:
+            code = row.values["code"]
+            if not self._place_ok(sheet, row, code, "code") or not self._nested(sheet, row, "street_code"):
+                continue
+            if (row.values["street_code"],) not in self.seen["streets"] and row.values["street_code"] not in streets:
+                self._missing_parent(sheet, row, "street_code", _("street"))
+                continue
+            suffix = int(code[9:])
+            kind = row.values.get("kind")
+            if kind and kind != ("residents" if 1 <= suffix <= 199 else "village" if 200 <= suffix <= 399 else None):
+                self._cell_error(sheet, row.number, sheet.column("kind"), kind, _(
+                    "The last 3 digits of a committee code give its kind: 001-199 residents', 200-399 village."
+                ), self.headers)
+                continue
+            fields = _fields(row, {"code": "code", "street_code": "street_id", "name": "name", "kind": "kind",
+                                   "established_on": "established_on", "dissolved_on": "dissolved_on",
+                                   "transition": "transition"})
+            if not self._dates_in_order(sheet, row, existing.get(code), fields, "established_on", "dissolved_on",
+                                        _("A committee is dissolved after it was established."), strict=True):
+                continue
+            yield Planned(row.number, fields, existing.get(code), code, "code")
+
+    def _plan_committee_years(self, sheet: Sheet, batch: list[Row]) -> Iterable[Planned]:
+        codes = {r.values["committee_code"] for r in batch}
+        existing = {(y.committee_id, y.year): y for y in CommitteeYear.objects.filter(
+            committee_id__in=codes, year__in={r.values["year"] for r in batch})}
+        committees = self._parents_in_db(Committee, "committees", codes)
+        for row in batch:
+            code = row.values["committee_code"]
+            if not self._place_ok(sheet, row, code, "committee_code"):
+                continue
+            if (code,) not in self.seen["committees"] and code not in committees:
+                self._missing_parent(sheet, row, "committee_code", _("committee"))
+                continue
+            fields = _fields(row, {"committee_code": "committee_id", "year": "year", "households": "households",
+                                   "resident_households": "resident_households", "office_area_m2": "office_area_m2",
+                                   "elder_area_m2": "elder_area_m2", "work_fund_yuan": "work_fund_yuan"})
+            yield Planned(row.number, fields, existing.get((code, row.values["year"])), code, "committee_code")
+
+    def _plan_workers(self, sheet: Sheet, batch: list[Row]) -> Iterable[Planned]:
+        existing = {w.code: w for w in CommunityWorker.objects.filter(code__in=[r.values["code"] for r in batch])}
+        committees = self._parents_in_db(Committee, "committees", [r.values["committee_code"] for r in batch])
+        for row in batch:
+            code, committee = row.values["code"], row.values["committee_code"]
+            if not self._place_ok(sheet, row, committee, "committee_code"):
+                continue
+            if (committee,) not in self.seen["committees"] and committee not in committees:
+                self._missing_parent(sheet, row, "committee_code", _("committee"))
+                continue
+            worker = existing.get(code)
+            if worker and worker.committee_id != committee and self.scope.place(worker.committee_id) != "inside":
+                self._cell_error(sheet, row.number, sheet.column("code"), code, _(
+                    "This staff number belongs to a worker of another unit."), self.headers)
+                continue
+            fields = _fields(row, {"code": "code", "committee_code": "committee_id", "name": "name",
+                                   "position": "position", "hired_on": "hired_on", "left_on": "left_on"})
+            if not self._dates_in_order(sheet, row, worker, fields, "hired_on", "left_on",
+                                        _("A worker cannot leave before being hired.")):
+                continue
+            yield Planned(row.number, fields, worker, committee, "committee_code")
+
+    def _plan_qualifications(self, sheet: Sheet, batch: list[Row]) -> Iterable[Planned]:
+        codes = {r.values["worker_code"] for r in batch}
+        workers = {code: (pk, committee) for code, pk, committee in
+                   CommunityWorker.objects.filter(code__in=codes).values_list("code", "pk", "committee_id")}
+        existing = {(q.worker_id, q.level): q for q in Qualification.objects.filter(
+            worker_id__in=[pk for pk, _committee in workers.values()])}
+        for row in batch:
+            code = row.values["worker_code"]
+            committee = self.worker_committee.get(code) or (workers[code][1] if code in workers else None)
+            if committee is None:
+                if (code,) not in self.seen["workers"]:  # else the worker's own row already has its error
+                    self._missing_parent(sheet, row, "worker_code", _("community worker"))
+                continue
+            if not self._place_ok(sheet, row, committee, "worker_code"):
+                continue
+            if code not in workers:
+                continue  # the worker is in the file but was not written (the file has errors): nothing to plan
+            pk = workers[code][0]
+            fields = {"worker_id": pk, "level": row.values["level"]}
+            if "obtained_on" in row.values:
+                fields["obtained_on"] = row.values["obtained_on"]
+            yield Planned(row.number, fields, existing.get((pk, row.values["level"])), committee, "worker_code")
+
+    def _plan_community_funds(self, sheet: Sheet, batch: list[Row]) -> Iterable[Planned]:
+        codes = {r.values["street_code"] for r in batch}
+        existing = {(f.street_id, f.name): f for f in CommunityFund.objects.filter(
+            street_id__in=codes, name__in={r.values["name"] for r in batch})}
+        streets = self._parents_in_db(Street, "streets", codes)
+        for row in batch:
+            code = row.values["street_code"]
+            if not self._place_ok(sheet, row, code, "street_code"):
+                continue
+            if (code,) not in self.seen["streets"] and code not in streets:
+                self._missing_parent(sheet, row, "street_code", _("street"))
+                continue
+            fields = _fields(row, {"street_code": "street_id", "name": "name", "kind": "kind",
+                                   "established_on": "established_on"})
+            yield Planned(row.number, fields, existing.get((code, row.values["name"])), code, "street_code")
+
+    def _parents_in_db(self, model: type[models.Model], sheet: str, codes: Iterable[str]) -> set[str]:
+        wanted = {code for code in codes if (code,) not in self.seen[sheet]}
+        return set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
+
+    def _dates_in_order(self, sheet: Sheet, row: Row, existing: models.Model | None, fields: dict, start: str, end: str,
+                        message: str, *, strict: bool = False) -> bool:
+        first = fields.get(start, getattr(existing, start, None))
+        last = fields.get(end, getattr(existing, end, None))
+        if first is None or last is None or (last > first if strict else last >= first):
+            return True
+        self._cell_error(sheet, row.number, sheet.column(end), row.values.get(end, last), message, self.headers)
+        return False
+
+
+# sheet -> (model, unique fields for the upsert, the fields an upsert may change)
+_TARGETS: dict[str, tuple[type[models.Model], list[str], list[str]]] = {
+    "districts": (District, ["code"], ["name"]),
+    "streets": (Street, ["code"], ["district_id", "name", "kind"]),
+    "committees": (Committee, ["code"], ["street_id", "name", "kind", "established_on", "dissolved_on", "transition"]),
+    "committee_years": (CommitteeYear, ["committee", "year"], ["households", "resident_households", "office_area_m2",
+                                                                 "elder_area_m2", "work_fund_yuan", "updated_at"]),
+    "workers": (CommunityWorker, ["code"], ["committee_id", "name", "position", "hired_on", "left_on"]),
+    "qualifications": (Qualification, ["worker", "level"], ["obtained_on"]),
+    "community_funds": (CommunityFund, ["street", "name"], ["kind", "established_on"]),
+}
+
+
+def _fields(row: Row, names: dict[str, str]) -> dict[str, Any]:
+    """Model attnames for the columns the file has (an absent column leaves the stored value alone)."""
+    return {attname: row.values[key] for key, attname in names.items() if key in row.values}
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    return model._meta.get_field(name.removesuffix("_id")).name if name.endswith("_id") else name
+
+
+def _merged(model: type[models.Model], item: Planned, updatable: list[str]) -> models.Model:
+    """The stored row with the file's values over it: what the upsert writes for a changed row."""
+    values = {f.attname: getattr(item.existing, f.attname) for f in model._meta.concrete_fields}
+    values.update(item.fields)
+    if model._meta.pk.name != "code":
+        values.pop(model._meta.pk.attname)  # the upsert finds the row by its unique key, not by its id
+    if "updated_at" in values:
+        values["updated_at"] = datetime.datetime.now(tz=datetime.UTC)
+    return model(**values)

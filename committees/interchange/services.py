@@ -1,0 +1,201 @@
+"""The import as people use it: upload, check (a dry run), confirm, import; each step recorded.
+
+A small file is checked and imported inside the request; a big one by a Celery task, whose progress
+the page polls from the cache (the import's own transaction would hide it from the database until the
+end). A step is idempotent: a task delivered twice, or a worker lost half-way, runs the step again.
+"""
+
+import io
+import logging
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees.interchange.importer import ImportReport, import_org
+from committees.interchange.readers import UnreadableFile, check_archive
+from committees.interchange.schema import SHEET_BY_NAME
+from committees.models import OrgImport
+from portal.core.audit import audit
+from portal.core.models import AuditEntry
+
+logger = logging.getLogger(__name__)
+
+CHECK, APPLY = "check", "apply"
+_STEP_STATUS = {CHECK: OrgImport.Status.CHECKING, APPLY: OrgImport.Status.APPLYING}
+
+
+def _progress_key(pk: int) -> str:
+    return f"org-import:{pk}:progress"
+
+
+def progress_of(org_import: OrgImport) -> tuple[int, int | None]:
+    """Rows read so far and rows in the file (None when unknown) of a running step."""
+    return cache.get(_progress_key(org_import.pk)) or (org_import.rows_done, org_import.rows_total)
+
+
+def unit_of(actor: Any) -> dict[str, str | None]:
+    return {"district_id": actor.district_id, "street_id": actor.street_id}
+
+
+# --- upload ---------------------------------------------------------------------------------------
+def check_upload(files: Sequence[UploadedFile]) -> None:
+    """Refuse what cannot be an organisation file before anything parses it. Raises ValidationError."""
+    limits = settings.PORTAL_IMPORT_LIMITS
+    if not files:
+        raise ValidationError(_("Choose a file to import."))
+    for upload in files:
+        if upload.size > limits["upload_bytes"]:
+            raise ValidationError(_("{name} is larger than {limit} MB.").format(
+                name=upload.name, limit=limits["upload_bytes"] // 2**20))
+    suffixes = {Path(upload.name).suffix.lower() for upload in files}
+    if len(files) > 1 and suffixes != {".csv"}:
+        raise ValidationError(_("Upload one .xlsx workbook, or one or more .csv files."))
+    if not suffixes <= {".xlsx", ".csv", ".zip"}:
+        raise ValidationError(_("Only .xlsx, .csv and .zip files can be imported."))
+    if len(files) > len(SHEET_BY_NAME):
+        raise ValidationError(_("At most {n} CSV files, one per sheet.").format(n=len(SHEET_BY_NAME)))
+    for upload in files:
+        if Path(upload.name).suffix.lower() in (".xlsx", ".zip"):
+            try:
+                check_archive(upload)
+            except UnreadableFile as exc:
+                raise ValidationError(str(exc)) from exc
+
+
+@transaction.atomic
+def start_import(*, actor: Any, files: Sequence[UploadedFile]) -> OrgImport:
+    """Store the upload and start its check. Several CSV files are kept together as one zip."""
+    check_upload(files)
+    if len(files) == 1:
+        name, content = files[0].name, File(files[0])
+    else:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for upload in files:
+                archive.writestr(Path(upload.name).name, upload.read())
+        name = "、".join(Path(upload.name).name for upload in files)[:200] + ".zip"
+        content = ContentFile(buffer.getvalue())
+    org_import = OrgImport(actor=actor, source=OrgImport.Source.WEB, file_name=name[:255],
+                           file_size=sum(upload.size for upload in files), **unit_of(actor))
+    org_import.file.save(Path(name).name if len(files) == 1 else "upload.zip", content, save=False)
+    org_import.save()
+    _schedule(org_import, CHECK)
+    return org_import
+
+
+def confirm_import(*, actor: Any, org_import: OrgImport) -> OrgImport:
+    """Start importing a checked file. Only one confirmation wins; the other gets a clear message."""
+    with transaction.atomic():
+        locked = OrgImport.objects.select_for_update().get(pk=org_import.pk)
+        if locked.status != OrgImport.Status.VALID:
+            raise ValidationError(_("This file is not waiting for confirmation (its status is “{status}”).").format(
+                status=locked.get_status_display()))
+        locked.status = OrgImport.Status.APPLYING
+        locked.save(update_fields=["status"])
+        _schedule(locked, APPLY)
+    return locked
+
+
+def cancel_import(*, actor: Any, org_import: OrgImport) -> OrgImport:
+    with transaction.atomic():
+        locked = OrgImport.objects.select_for_update().get(pk=org_import.pk)
+        if locked.status not in (OrgImport.Status.VALID, OrgImport.Status.INVALID):
+            raise ValidationError(_("Only a checked file that was not imported can be cancelled."))
+        locked.status = OrgImport.Status.CANCELLED
+        locked.save(update_fields=["status"])
+    return locked
+
+
+def _schedule(org_import: OrgImport, step: str) -> None:
+    if org_import.file_size <= settings.PORTAL_IMPORT_LIMITS["inline_bytes"]:
+        transaction.on_commit(lambda: run_step(org_import.pk, step))
+    else:
+        from committees.tasks import run_org_import
+
+        transaction.on_commit(lambda: run_org_import.delay(org_import.pk, step))
+
+
+# --- the steps ------------------------------------------------------------------------------------
+def run_step(pk: int, step: str) -> None:
+    """Check (dry run) or apply the import `pk`. Safe to run again after a crash or a second delivery."""
+    org_import = OrgImport.objects.select_related("actor").get(pk=pk)
+    if org_import.status != _STEP_STATUS[step]:
+        logger.info("org import %s: step %s skipped, status is %s", pk, step, org_import.status)
+        return
+
+    def progress(done: int, total: int | None) -> None:
+        cache.set(_progress_key(pk), (done, total), 3600)
+
+    # A single CSV file is named after its sheet, so the local copy keeps the uploaded name.
+    name = Path(org_import.file_name).name
+    if Path(name).suffix.lower() != Path(org_import.file.name).suffix.lower():
+        name = "upload" + Path(org_import.file.name).suffix
+    with tempfile.TemporaryDirectory() as folder, org_import.file.open("rb") as stored:
+        local = Path(folder) / name
+        with local.open("wb") as copy:
+            shutil.copyfileobj(stored, copy)
+        report = import_org(local, actor=org_import.actor, dry_run=step == CHECK, progress=progress,
+                            display_name=org_import.file_name)
+    with transaction.atomic():
+        org_import = OrgImport.objects.select_for_update().get(pk=pk)
+        if org_import.status != _STEP_STATUS[step]:
+            return  # another delivery of the same step finished first
+        _store_report(org_import, report)
+        if step == CHECK:
+            org_import.status = OrgImport.Status.VALID if report.ok else OrgImport.Status.INVALID
+            org_import.checked_at = timezone.now()
+        else:
+            org_import.status = OrgImport.Status.DONE if report.ok else OrgImport.Status.FAILED
+            org_import.finished_at = timezone.now()
+            _audit(org_import, AuditEntry.Source.WEB)
+        org_import.save()
+    cache.delete(_progress_key(pk))
+
+
+def _store_report(org_import: OrgImport, report: ImportReport) -> None:
+    data = report.as_json()
+    org_import.counts, org_import.errors, org_import.error_count = data["counts"], data["errors"], data["error_count"]
+    org_import.warnings = data["warnings"]
+    org_import.rows_done = org_import.rows_total = report.rows
+
+
+def _audit(org_import: OrgImport, source: str) -> None:
+    audit(actor=org_import.actor, action="orgimport.apply" if org_import.status == OrgImport.Status.DONE else
+          "orgimport.fail", instance=org_import, after={"status": org_import.status, **org_import.totals(),
+                                                        "errors": org_import.error_count}, source=source)
+
+
+def record_command_import(*, path: Path, report: ImportReport, actor: Any | None, dry_run: bool) -> OrgImport:
+    """The record of an import made with `manage.py import_org`, written after its transaction."""
+    if dry_run:
+        status = OrgImport.Status.VALID if report.ok else OrgImport.Status.INVALID
+    else:
+        status = OrgImport.Status.DONE if report.ok else OrgImport.Status.FAILED
+    now = timezone.now()
+    org_import = OrgImport(actor=actor, source=OrgImport.Source.COMMAND, file_name=str(path)[-255:], status=status,
+                           file_size=_size(path), checked_at=now, finished_at=None if dry_run else now,
+                           **(unit_of(actor) if actor else {}))
+    _store_report(org_import, report)
+    with transaction.atomic():
+        org_import.save()
+        if not dry_run:
+            _audit(org_import, AuditEntry.Source.COMMAND)
+    return org_import
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(file.stat().st_size for file in path.glob("*.csv"))
+    return path.stat().st_size if path.exists() else 0

@@ -1,0 +1,135 @@
+"""Import and export pages: upload, the error report to fix from, confirm, the summary; template and export."""
+
+import io
+from collections.abc import Callable
+from typing import IO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from committees.forms import ImportUploadForm
+from committees.interchange import exporter, services
+from committees.interchange.schema import SHEET_BY_NAME
+from committees.models import Committee, OrgImport
+from portal.core.views import get_scoped_or_404, paginate, require_perm, template_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_PER_PAGE = 100
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request, OrgImport, "view")
+    can_import = request.user.has_perm("committees.add_orgimport")
+    form = ImportUploadForm()
+    if request.method == "POST":
+        require_perm(request, OrgImport, "add")
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            org_import = services.start_import(actor=request.user, files=form.cleaned_data["files"])
+            return redirect("committees:import_detail", pk=org_import.pk)
+    imports = paginate(request, OrgImport.objects.restrict(request.user).select_related("actor"))
+    return render(request, "committees/import_list.html", {"form": form, "page": imports, "can_import": can_import})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org_import = get_scoped_or_404(request, OrgImport.objects.select_related("actor"), pk=pk)
+    form = ImportUploadForm()
+    if request.method == "POST":  # the corrected file, uploaded from the error report
+        require_perm(request, OrgImport, "add")
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            if org_import.status in (OrgImport.Status.INVALID, OrgImport.Status.VALID):
+                services.cancel_import(actor=request.user, org_import=org_import)
+            corrected = services.start_import(actor=request.user, files=form.cleaned_data["files"])
+            return redirect("committees:import_detail", pk=corrected.pk)
+    return render(request, template_for(request, "committees/import_detail.html", "committees/_import_status.html"),
+                  _detail_context(request, org_import, form))
+
+
+def _detail_context(request: HttpRequest, org_import: OrgImport, form: ImportUploadForm) -> dict:
+    done, total = services.progress_of(org_import) if org_import.running else (org_import.rows_done, org_import.rows_total)
+    sheets = [(SHEET_BY_NAME[name].label if name in SHEET_BY_NAME else name, counts)
+              for name, counts in org_import.counts.items()]
+    return {
+        "org_import": org_import,
+        "errors": paginate(request, org_import.errors, per_page=ERRORS_PER_PAGE),
+        "sheet_labels": {name: sheet.label for name, sheet in SHEET_BY_NAME.items()},
+        "sheets": sheets,
+        "totals": org_import.totals(),
+        "done": done,
+        "total": total,
+        "percent": min(100, round(100 * done / total)) if total else None,
+        "form": form,
+    }
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    org_import = get_scoped_or_404(request, OrgImport.objects.all(), "view", perm="committees.add_orgimport", pk=pk)
+    try:
+        services.confirm_import(actor=request.user, org_import=org_import)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("committees:import_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    org_import = get_scoped_or_404(request, OrgImport.objects.all(), "view", perm="committees.add_orgimport", pk=pk)
+    try:
+        services.cancel_import(actor=request.user, org_import=org_import)
+        messages.info(request, _("The import was cancelled; nothing was written."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("committees:import_list")
+
+
+@login_required
+def import_errors_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The error report as a workbook, to work through beside the file."""
+    from openpyxl import Workbook
+
+    org_import = get_scoped_or_404(request, OrgImport.objects.all(), pk=pk)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Errors"))
+    sheet.append([_("Sheet"), _("Row"), _("Column"), _("Value"), _("Problem")])
+    for error in org_import.errors:
+        sheet.append([error["sheet"], error["row"] or "", error.get("header") or error["column"] or "", error["value"],
+                      error["message"]])
+    return _xlsx_response(workbook.save, f"errors-{org_import.pk}.xlsx")
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    require_perm(request, OrgImport, "view")
+    return _xlsx_response(exporter.write_template, "organisation-template.xlsx")
+
+
+@login_required
+def export_scope(request: HttpRequest) -> HttpResponse:
+    """The user's whole scope in the import format; an import of it changes nothing."""
+    require_perm(request, Committee, "view")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    unit = request.user.street_id or request.user.district_id or "shanghai"
+    return _xlsx_response(lambda target: exporter.write_workbook(target, exporter.scope_sheets(request.user)),
+                          f"organisation-{unit}-{stamp}.xlsx")
+
+
+def _xlsx_response(write: Callable[[IO[bytes]], None], filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    write(buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX)
+

@@ -1,0 +1,79 @@
+"""The record of every organisation import: who, when, which file, and what came of it."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.scoping import ScopedModel
+
+from .organisation import District, Street
+
+__all__ = ["OrgImport"]
+
+
+class OrgImport(ScopedModel):
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("checking")
+        INVALID = "invalid", _("has errors")
+        VALID = "valid", _("ready to import")
+        APPLYING = "applying", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("web page")
+        COMMAND = "command", _("command line")
+
+    RUNNING = (Status.CHECKING, Status.APPLYING)
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.WEB)
+    # The importer's unit when the import was made: whose history it belongs to.
+    district = models.ForeignKey(District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT)
+    street = models.ForeignKey(Street, verbose_name=_("street"), null=True, blank=True, on_delete=models.PROTECT)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    errors = models.JSONField(_("errors"), default=list, blank=True, encoder=DjangoJSONEncoder)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    scope_paths = {"district": "district", "street": "street"}
+
+    class Meta:
+        verbose_name = _("organisation import")
+        verbose_name_plural = _("organisation imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["district", "-created_at"], name="org_import_district_idx"),
+            models.Index(fields=["street", "-created_at"], name="org_import_street_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(street__isnull=True) | Q(district__isnull=False),
+                name="org_import_street_has_district",
+                violation_error_message=_("A street's import also names its district."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING
+
+    def totals(self) -> dict[str, int]:
+        return {kind: sum(c.get(kind, 0) for c in self.counts.values()) for kind in ("created", "updated", "unchanged")}

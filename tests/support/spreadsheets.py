@@ -1,0 +1,135 @@
+"""Build organisation-import files in a test's tmp_path, and read an export back (DOMAIN "Data interchange").
+
+A file is described as `{sheet: [row, ...]}`, each row a dict from column key to cell value, in column order.
+The Chinese labels are copied from the DOMAIN table on purpose (not imported from the schema), so that the
+tests check the format the districts were promised.
+"""
+
+import csv
+import datetime
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+
+Sheets = dict[str, list[dict[str, object]]]
+
+# DOMAIN "Data interchange: the organisation import", columns as key: 中文.
+LABELS: dict[str, dict[str, str]] = {
+    "districts": {"code": "区划代码", "name": "名称"},
+    "streets": {"code": "代码", "district_code": "区划代码", "name": "名称", "kind": "类型"},
+    "committees": {
+        "code": "代码", "street_code": "街道代码", "name": "名称", "kind": "类型",
+        "established_on": "成立日期", "dissolved_on": "撤销日期", "transition": "旧改过渡",
+    },
+    "committee_years": {
+        "committee_code": "居委会代码", "year": "年度", "households": "管辖户数", "resident_households": "实际居住户数",
+        "office_area_m2": "办公服务用房面积", "elder_area_m2": "老年活动室面积", "work_fund_yuan": "工作经费",
+    },
+    "workers": {
+        "code": "工号", "committee_code": "居委会代码", "name": "姓名", "position": "职务",
+        "hired_on": "入职日期", "left_on": "离职日期",
+    },
+    "qualifications": {"worker_code": "工号", "level": "等级", "obtained_on": "取得日期"},
+    "community_funds": {"street_code": "街道代码", "name": "名称", "kind": "类型", "established_on": "成立日期"},
+}
+SHEET_NAMES = tuple(LABELS)
+
+_INT = re.compile(r"^-?[0-9]+$")
+_DECIMAL = re.compile(r"^-?[0-9]+\.[0-9]+$")
+
+
+def _header(sheet: str, rows: list[dict[str, object]], labels: bool) -> list[str]:
+    keys = list(rows[0]) if rows else list(LABELS[sheet])
+    return [LABELS[sheet][key] if labels else key for key in keys]
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def write_csv_folder(folder: Path, sheets: Sheets, *, labels: bool = False, bom: bool = False) -> Path:
+    """One <sheet>.csv per sheet, UTF-8 (with a BOM when `bom`), headers as keys or as Chinese labels."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for sheet, rows in sheets.items():
+        with (folder / f"{sheet}.csv").open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(_header(sheet, rows, labels))
+            for row in rows:
+                writer.writerow([_text(v) for v in row.values()])
+    return folder
+
+
+def _cell(value: object, numbers: bool) -> object:
+    """What a spreadsheet holds: typed by hand in Excel, digits become numbers (openpyxl writes ints/floats)."""
+    if value is None or value == "":
+        return None
+    if numbers and isinstance(value, str):
+        if _INT.match(value):
+            return int(value)
+        if _DECIMAL.match(value):
+            return float(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def write_xlsx(path: Path, sheets: Sheets, *, labels: bool = False, numbers: bool = True) -> Path:
+    """One workbook, one worksheet per sheet; with `numbers`, digit-only cells are numeric cells as in Excel."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for sheet, rows in sheets.items():
+        worksheet = workbook.create_sheet(sheet)
+        worksheet.append(_header(sheet, rows, labels))
+        for row in rows:
+            worksheet.append([_cell(v, numbers) for v in row.values()])
+    workbook.save(path)
+    return path
+
+
+def write_file(tmp_path: Path, fmt: str, sheets: Sheets, *, labels: bool = False) -> Path:
+    """The same sheets as a CSV folder (fmt "csv") or an .xlsx workbook (fmt "xlsx")."""
+    if fmt == "csv":
+        return write_csv_folder(tmp_path / "import", sheets, labels=labels)
+    return write_xlsx(tmp_path / "import.xlsx", sheets, labels=labels)
+
+
+def _key_for(sheet: str, header: object) -> str:
+    text = _text(header).strip().lstrip("\ufeff")
+    by_label = {label: key for key, label in LABELS[sheet].items()}
+    return by_label.get(text, text.lower())
+
+
+def read_export(path: Path) -> dict[str, list[dict[str, str]]]:
+    """An exported folder or workbook as {sheet: [row dict keyed by column key, cells as text]}."""
+    result: dict[str, list[dict[str, str]]] = {}
+    if path.suffix == ".xlsx":
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        for worksheet in workbook.worksheets:
+            if worksheet.title not in LABELS:
+                continue
+            rows = list(worksheet.iter_rows(values_only=True))
+            if not rows:
+                result[worksheet.title] = []
+                continue
+            keys = [_key_for(worksheet.title, h) for h in rows[0]]
+            result[worksheet.title] = [
+                {k: _text(v) for k, v in zip(keys, row, strict=False)}
+                for row in rows[1:]
+                if any(v not in (None, "") for v in row)
+            ]
+        workbook.close()
+        return result
+    for sheet in LABELS:
+        file = path / f"{sheet}.csv"
+        if file.exists():
+            with file.open(encoding="utf-8-sig", newline="") as f:
+                rows = list(csv.reader(f))
+            keys = [_key_for(sheet, h) for h in rows[0]] if rows else []
+            result[sheet] = [dict(zip(keys, row, strict=False)) for row in rows[1:] if any(row)]
+    return result
