@@ -1,6 +1,15 @@
 from rest_framework import serializers
 
-from committees.models import Committee, CommitteeYear, CommunityFund, CommunityWorker, District, Qualification, Street
+from committees.models import (
+    Committee,
+    CommitteeYear,
+    CommunityFund,
+    CommunityWorker,
+    District,
+    OrgImport,
+    Qualification,
+    Street,
+)
 from portal.core.api import ValidatedModelSerializer
 
 
@@ -55,3 +64,31 @@ class CommunityFundSerializer(ValidatedModelSerializer):
         model = CommunityFund
         fields = ["id", "street", "name", "kind", "established_on"]
         validators: list = []
+
+
+class OrgImportSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    rows_done = serializers.SerializerMethodField()
+    rows_total = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrgImport
+        fields = ["id", "status", "source", "file_name", "file_size", "actor", "district", "street", "created_at",
+                  "checked_at", "finished_at", "rows_done", "rows_total", "counts", "error_count", "errors", "warnings"]
+        read_only_fields = fields
+
+    def _progress(self, obj) -> tuple[int, int | None]:  # noqa: ANN001
+        from committees.interchange.services import progress_of
+
+        return progress_of(obj) if obj.running else (obj.rows_done, obj.rows_total)
+
+    def get_rows_done(self, obj) -> int:  # noqa: ANN001
+        return self._progress(obj)[0]
+
+    def get_rows_total(self, obj) -> int | None:  # noqa: ANN001
+        return self._progress(obj)[1]
+
+
+class OrgImportUploadSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False,
+                                  help_text="One .xlsx workbook, or one or more <sheet>.csv files (UTF-8).")

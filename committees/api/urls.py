@@ -12,5 +12,6 @@ router.register("committee-years", views.CommitteeYearViewSet, basename="committ
 router.register("workers", views.CommunityWorkerViewSet, basename="communityworker")
 router.register("qualifications", views.QualificationViewSet, basename="qualification")
 router.register("funds", views.CommunityFundViewSet, basename="communityfund")
+router.register("imports", views.OrgImportViewSet, basename="orgimport")
 
 urlpatterns = router.urls

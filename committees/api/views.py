@@ -1,9 +1,26 @@
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from committees import filtersets
 from committees.api import serializers
-from committees.models import Committee, CommitteeYear, CommunityFund, CommunityWorker, District, Qualification, Street
-from portal.core.api import ScopedViewSet
+from committees.interchange import services
+from committees.models import (
+    Committee,
+    CommitteeYear,
+    CommunityFund,
+    CommunityWorker,
+    District,
+    OrgImport,
+    Qualification,
+    Street,
+)
+from portal.core.api import RolePermission, ScopedViewSet
 
 
 class DistrictViewSet(ScopedViewSet):
@@ -49,3 +66,48 @@ class CommunityFundViewSet(ScopedViewSet):
     queryset = CommunityFund.objects.all()
     serializer_class = serializers.CommunityFundSerializer
     filterset_class = filtersets.CommunityFundFilterSet
+
+
+class OrgImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Organisation imports, as on the import page: upload (checked, nothing written), then confirm.
+
+    The check and the import run in the request for small files and in a Celery task for big ones;
+    poll the import until `status` leaves `checking` / `applying`.
+    """
+
+    queryset = OrgImport.objects.select_related("actor")
+    serializer_class = serializers.OrgImportSerializer
+    permission_classes = [RolePermission]
+    parser_classes = [MultiPartParser]
+    filterset_fields = ["status"]
+
+    def get_model(self) -> type:
+        return OrgImport
+
+    def get_queryset(self):  # noqa: ANN201
+        return self.queryset.restrict(self.request.user)
+
+    @extend_schema(request=serializers.OrgImportUploadSerializer, responses={201: serializers.OrgImportSerializer})
+    def create(self, request: Request) -> Response:
+        upload = serializers.OrgImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        org_import = services.start_import(actor=request.user, files=upload.validated_data["files"])
+        org_import.refresh_from_db()
+        return Response(self.get_serializer(org_import).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={202: serializers.OrgImportSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str) -> Response:
+        return self._step(services.confirm_import)
+
+    @extend_schema(request=None, responses={200: serializers.OrgImportSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        return self._step(services.cancel_import, status.HTTP_200_OK)
+
+    def _step(self, step, code: int = status.HTTP_202_ACCEPTED) -> Response:  # noqa: ANN001
+        if not self.request.user.has_perm("committees.add_orgimport"):
+            raise PermissionDenied
+        org_import = step(actor=self.request.user, org_import=self.get_object())
+        org_import.refresh_from_db()
+        return Response(self.get_serializer(org_import).data, status=code)
