@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from committees.interchange.schema import Column
 from committees.models.annual import YEAR_MAX, YEAR_MIN
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ISO (2025-12-31), and the year-first forms Excel writes when it saves a CSV again (2025/12/31, 2025/3/1).
+_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 _INTEGER = re.compile(r"^[+]?\d+$")
 # Decimal places and the largest value a column takes (the model's max_digits).
 DECIMAL_LIMITS = {"office_area_m2": Decimal("9999999.99"), "elder_area_m2": Decimal("9999999.99"),
@@ -67,11 +68,11 @@ def _date(column: Column, value: Any) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = as_text(value)
-    if not _ISO_DATE.match(text):
+    match = _DATE.match(as_text(value))
+    if not match:
         raise CellError(_("A date such as 2025-12-31 is expected."))
     try:
-        return datetime.date.fromisoformat(text)
+        return datetime.date(*(int(part) for part in match.groups()))
     except ValueError as exc:
         raise CellError(_("This date does not exist.")) from exc
 
@@ -102,6 +103,8 @@ def _int(column: Column, value: Any) -> int:
 def _decimal(column: Column, value: Any) -> Decimal:
     if isinstance(value, bool):
         raise CellError(_("A number is expected."))
+    if isinstance(value, float) and abs(value - round(value, 2)) < 1e-9:
+        value = round(value, 2)  # a formula's 0.1+0.2 is 0.30000000000000004 in the file
     text = repr(value) if isinstance(value, float) else as_text(value)
     try:
         number = Decimal(text)

@@ -93,22 +93,25 @@ def write_workbook(target: IO[bytes] | Path | str, sheets: dict[str, Iterator[li
             cell.comment = Comment(note, "减负通")
             header.append(cell)
         worksheet.append(header)
-        date_columns = {i for i, c in enumerate(sheet.columns) if c.kind == "date"}
         for values in sheets[sheet.name]:
-            if date_columns:
-                values = [_date_cell(worksheet, v) if i in date_columns else v for i, v in enumerate(values)]
-            worksheet.append(values)
+            worksheet.append([cell_for(worksheet, value) for value in values])
     workbook.save(target)
 
 
-def _date_cell(worksheet: Any, value: Any) -> Any:
+def cell_for(worksheet: Any, value: Any) -> Any:
+    """Dates as date cells; text that looks like a formula stays text (a worker named "=HYPERLINK(…)"
+    must not become a live link in someone's spreadsheet)."""
     from openpyxl.cell import WriteOnlyCell
 
-    if not isinstance(value, datetime.date):
-        return value
-    cell = WriteOnlyCell(worksheet, value=value)
-    cell.number_format = _DATE_FORMAT
-    return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.number_format = _DATE_FORMAT
+        return cell
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def write_csv_folder(folder: Path, sheets: dict[str, Iterator[list[Any]]]) -> None:

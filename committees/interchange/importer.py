@@ -11,6 +11,7 @@ transaction is then rolled back.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from committees.interchange.readers import RawSheet, Source, UnreadableFile
 from committees.interchange.schema import SHEETS, Column, Sheet
 from committees.models import Committee, CommitteeYear, CommunityFund, CommunityWorker, District, Qualification, Street
 
+logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
 MAX_REPORTED_ERRORS = 10_000
 _LOCK_ID = 7_310_000_001  # pg_advisory_xact_lock key: one organisation import writes at a time
@@ -108,16 +110,18 @@ class Scope:
 
 
 def import_org(path: Path | str, *, actor: Any | None = None, dry_run: bool = False,
-               progress: Callable[[int, int | None], None] | None = None, display_name: str | None = None) -> ImportReport:
+               progress: Callable[[int, int | None], None] | None = None, display_name: str | None = None,
+               on_success: Callable[[ImportReport], None] | None = None) -> ImportReport:
     """Import an organisation file (folder of CSV, .csv, .zip of CSV or .xlsx) in one transaction.
 
     With `dry_run` everything is checked and counted, then rolled back. Never raises for bad data:
-    the report holds every error.
+    the report holds every error. `on_success` runs inside the import's transaction when it is about
+    to commit, so that what records the import commits with it, or not at all.
     """
     importer = OrgImporter(actor=actor, progress=progress)
     try:
         with Source(Path(path), display_name=display_name) as source:
-            importer.run(source, dry_run=dry_run)
+            importer.run(source, dry_run=dry_run, on_success=on_success)
     except UnreadableFile as exc:
         importer.report.add(RowError(sheet="", row=0, column=None, value=display_name or Path(path).name, message=str(exc)))
     return importer.report
@@ -134,7 +138,8 @@ class OrgImporter:
         self.worker_committee: dict[str, str] = {}  # worker code -> committee code, from the file
 
     # --- the run ------------------------------------------------------------------------------------
-    def run(self, source: Source, *, dry_run: bool = False) -> ImportReport:
+    def run(self, source: Source, *, dry_run: bool = False,
+            on_success: Callable[[ImportReport], None] | None = None) -> ImportReport:
         self.report.warnings.extend(
             _("Sheet {name} is not part of the format and was not read.").format(name=name) for name in source.unknown
         )
@@ -149,14 +154,17 @@ class OrgImporter:
         totals = [raw.total for raw in raws]
         self.total = None if None in totals else sum(totals)
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and not dry_run:  # a check writes nothing that lasts: no wait
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
             for sheet, raw in zip(present, raws, strict=True):
-                self.report.counts[sheet.name] = {"created": 0, "updated": 0, "unchanged": 0}
                 self._import_sheet(sheet, raw)
+            if self.report.ok and not self.report.rows:
+                self._error(RowError("", 0, None, source.display_name, _("The file holds no data rows.")))
             if dry_run or not self.report.ok:
                 transaction.set_rollback(True)
+            elif on_success:
+                on_success(self.report)
         return self.report
 
     def _error(self, error: RowError) -> None:
@@ -177,10 +185,10 @@ class OrgImporter:
             if not text:
                 continue
             column = sheet.headers.get(text) or sheet.headers.get(text.lower())
-            if column is None:
-                self._error(RowError(sheet.name, 1, None, text, _(
-                    "Unknown column. The columns of this sheet are: {columns}."
-                ).format(columns=", ".join(f"{c.label} ({c.key})" for c in sheet.columns)), text))
+            if column is None:  # a remarks column is common; a misspelt one is shown before confirming
+                self.report.warnings.append(_(
+                    "Sheet {sheet}: the column “{header}” is not part of the format and was not read."
+                ).format(sheet=sheet.name, header=text))
                 continue
             if column.key in headers:
                 self._error(RowError(sheet.name, 1, column.key, text, _("This column appears twice."), text))
@@ -196,6 +204,14 @@ class OrgImporter:
         return columns, headers
 
     def _import_sheet(self, sheet: Sheet, raw: RawSheet) -> None:
+        if all(is_blank(cell) for cell in raw.header):
+            first = next((number for number, cells in raw.rows if not all(is_blank(c) for c in cells)), None)
+            if first is None:  # a sheet that was emptied but not deleted: as if absent
+                self.report.warnings.append(_("Sheet {name} is empty and was skipped.").format(name=sheet.name))
+                return
+            self._error(RowError(sheet.name, 1, None, "", _("The first row must hold the column headers.")))
+            return
+        self.report.counts[sheet.name] = {"created": 0, "updated": 0, "unchanged": 0}
         mapped = self._map_header(sheet, raw)
         if mapped is None:
             return
@@ -203,9 +219,9 @@ class OrgImporter:
         batch: list[Row] = []
         seen = self.seen[sheet.name]
         for number, cells in raw.rows:
-            self.report.rows += 1
             if all(is_blank(cell) for cell in cells):
                 continue
+            self.report.rows += 1
             values: dict[str, Any] = {}
             bad = False
             for index, column in columns:
@@ -224,7 +240,8 @@ class OrgImporter:
             key = tuple(values.get(k) for k in sheet.key)
             if None not in key and "" not in key:
                 if key in seen:
-                    self._cell_error(sheet, number, sheet.column(sheet.key[-1]), values[sheet.key[-1]], _(
+                    last = next(index for index, column in columns if column.key == sheet.key[-1])
+                    self._cell_error(sheet, number, sheet.column(sheet.key[-1]), cells[last], _(
                         "Duplicate: row {row} has the same {key}."
                     ).format(row=seen[key], key=" + ".join(sheet.column(k).label for k in sheet.key)), self.headers)
                     continue
@@ -287,16 +304,17 @@ class OrgImporter:
             with transaction.atomic():  # a savepoint: a failure leaves the report, not a broken transaction
                 model.objects.bulk_create(objs, update_conflicts=True, unique_fields=unique,
                                           update_fields=[_attname(model, f) for f in updatable])
-        except DatabaseError as exc:
+        except DatabaseError:
+            logger.exception("org import: writing %s rows %s-%s failed", sheet.name, batch[0].number, batch[-1].number)
             self._error(RowError(sheet.name, batch[0].number, None, "", _(
-                "Rows {first}-{last} could not be written: {error}"
-            ).format(first=batch[0].number, last=batch[-1].number, error=str(exc).splitlines()[0])))
+                "Rows {first}-{last} could not be written to the database; nothing was imported."
+            ).format(first=batch[0].number, last=batch[-1].number)))
 
     # --- per sheet: from rows to planned writes, with the checks that need the database ---------------
     def _missing_parent(self, sheet: Sheet, row: Row, column_key: str, what: str) -> None:
         column = sheet.column(column_key)
         self._cell_error(sheet, row.number, column, row.values[column_key], _(
-            "No {what} with this code, neither in the file nor in the portal."
+            "No {what} with this code, neither in the file nor in your area."
         ).format(what=what), self.headers)
 
     def _nested(self, sheet: Sheet, row: Row, parent_key: str) -> bool:
@@ -418,11 +436,11 @@ class OrgImporter:
         for row in batch:
             code = row.values["worker_code"]
             committee = self.worker_committee.get(code) or (workers[code][1] if code in workers else None)
-            if committee is None:
-                if (code,) not in self.seen["workers"]:  # else the worker's own row already has its error
-                    self._missing_parent(sheet, row, "worker_code", _("community worker"))
-                continue
-            if not self._place_ok(sheet, row, committee, "worker_code"):
+            if committee is None and (code,) in self.seen["workers"]:
+                continue  # the worker's own row has its error
+            if committee is None or self.scope.place(committee) == "outside":
+                # One answer for "no such worker" and "a worker of another unit": nothing is revealed.
+                self._missing_parent(sheet, row, "worker_code", _("community worker"))
                 continue
             if code not in workers:
                 continue  # the worker is in the file but was not written (the file has errors): nothing to plan

@@ -9,6 +9,7 @@ refused instead of filling the memory or the disk.
 import contextlib
 import csv
 import io
+import logging
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from committees.interchange.schema import SHEET_BY_NAME
 
 SUFFIXES = (".xlsx", ".csv", ".zip")
+logger = logging.getLogger(__name__)
 
 
 class UnreadableFile(Exception):
@@ -50,6 +52,10 @@ def check_archive(file: IO[bytes] | Path) -> None:
     total = 0
     for member in members:
         total += member.file_size
+        # openpyxl holds a workbook's shared strings in memory even in read-only mode.
+        if member.filename.lower() == "xl/sharedstrings.xml" and member.file_size > limits["shared_strings_bytes"]:
+            raise UnreadableFile(_("The workbook holds too much text ({size} MB). Split it into several files.").format(
+                size=member.file_size // 2**20))
         ratio = member.file_size / max(member.compress_size, 1)
         # zipfile never inflates a member beyond its declared size, so the directory can be trusted here.
         if ratio > limits["archive_ratio"] and member.file_size > 1024 * 1024:
@@ -64,6 +70,10 @@ def check_archive(file: IO[bytes] | Path) -> None:
         file.seek(0)
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _sheet_name(name: str) -> str:
     return name.strip().lower()
 
@@ -74,6 +84,8 @@ def _csv_rows(text: IO[str], name: str) -> tuple[list[str], Iterator[tuple[int, 
         header = next(reader, [])
     except UnicodeDecodeError as exc:
         raise UnreadableFile(_encoding_message(name)) from exc
+    except csv.Error as exc:
+        raise UnreadableFile(_csv_message(name, 1)) from exc
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         number = 1
@@ -82,8 +94,15 @@ def _csv_rows(text: IO[str], name: str) -> tuple[list[str], Iterator[tuple[int, 
                 yield number, cells
         except UnicodeDecodeError as exc:
             raise UnreadableFile(_encoding_message(name) + " " + _("(after row {row})").format(row=number)) from exc
+        except csv.Error as exc:
+            raise UnreadableFile(_csv_message(name, number + 1)) from exc
 
     return header, rows()
+
+
+def _csv_message(name: str, row: int) -> str:
+    return _("{name} cannot be read as CSV from row {row} on (a quotation mark that is never closed?).").format(
+        name=name, row=row)
 
 
 def _encoding_message(name: str) -> str:
@@ -161,7 +180,8 @@ class Source(contextlib.ExitStack):
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise UnreadableFile(_("The workbook cannot be read: {error}").format(error=exc)) from exc
+            logger.info("unreadable workbook %s: %r", self.display_name, exc)
+            raise UnreadableFile(_("The workbook cannot be read; it may be damaged. Save it again in Excel.")) from exc
         self.callback(workbook.close)
         for title in workbook.sheetnames:
             name = _sheet_name(title)
@@ -174,9 +194,14 @@ class Source(contextlib.ExitStack):
 
     @staticmethod
     def _worksheet(worksheet: Any, name: str) -> RawSheet:
-        rows = worksheet.iter_rows(values_only=True)
-        header = list(next(rows, ()))
+        # The stored size (<dimension>) is only a hint for the progress bar: some tools write a wrong one,
+        # and openpyxl would stop reading there. Rows are read to the end, no wider than the header.
         max_row = worksheet.max_row
+        worksheet.reset_dimensions()
+        header = list(next(worksheet.iter_rows(max_row=1, values_only=True), ()))
+        while header and _blank(header[-1]):
+            header.pop()
+        rows = worksheet.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True)
         return RawSheet(name, header, ((number, list(cells)) for number, cells in enumerate(rows, start=2)),
                         max_row - 1 if max_row else None)
 

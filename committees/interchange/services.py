@@ -5,7 +5,6 @@ the page polls from the cache (the import's own transaction would hide it from t
 end). A step is idempotent: a task delivered twice, or a worker lost half-way, runs the step again.
 """
 
-import io
 import logging
 import shutil
 import tempfile
@@ -17,13 +16,13 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.interchange.importer import ImportReport, import_org
+from committees.interchange.importer import ImportReport, RowError, import_org
 from committees.interchange.readers import UnreadableFile, check_archive
 from committees.interchange.schema import SHEET_BY_NAME
 from committees.models import OrgImport
@@ -78,18 +77,20 @@ def check_upload(files: Sequence[UploadedFile]) -> None:
 def start_import(*, actor: Any, files: Sequence[UploadedFile]) -> OrgImport:
     """Store the upload and start its check. Several CSV files are kept together as one zip."""
     check_upload(files)
+    org_import = OrgImport(actor=actor, source=OrgImport.Source.WEB, file_size=sum(upload.size for upload in files),
+                           **unit_of(actor))
     if len(files) == 1:
-        name, content = files[0].name, File(files[0])
+        org_import.file_name = files[0].name[:255]
+        org_import.file.save(Path(files[0].name).name, File(files[0]), save=False)
     else:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for upload in files:
-                archive.writestr(Path(upload.name).name, upload.read())
-        name = "、".join(Path(upload.name).name for upload in files)[:200] + ".zip"
-        content = ContentFile(buffer.getvalue())
-    org_import = OrgImport(actor=actor, source=OrgImport.Source.WEB, file_name=name[:255],
-                           file_size=sum(upload.size for upload in files), **unit_of(actor))
-    org_import.file.save(Path(name).name if len(files) == 1 else "upload.zip", content, save=False)
+        org_import.file_name = ("、".join(Path(upload.name).name for upload in files)[:200] + ".zip")
+        with tempfile.SpooledTemporaryFile(max_size=8 * 2**20) as buffer:
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for upload in files:
+                    with archive.open(Path(upload.name).name, "w") as member:
+                        shutil.copyfileobj(upload, member)
+            buffer.seek(0)
+            org_import.file.save("upload.zip", File(buffer), save=False)
     org_import.save()
     _schedule(org_import, CHECK)
     return org_import
@@ -115,6 +116,7 @@ def cancel_import(*, actor: Any, org_import: OrgImport) -> OrgImport:
             raise ValidationError(_("Only a checked file that was not imported can be cancelled."))
         locked.status = OrgImport.Status.CANCELLED
         locked.save(update_fields=["status"])
+        _discard_file(locked)
     return locked
 
 
@@ -129,7 +131,12 @@ def _schedule(org_import: OrgImport, step: str) -> None:
 
 # --- the steps ------------------------------------------------------------------------------------
 def run_step(pk: int, step: str) -> None:
-    """Check (dry run) or apply the import `pk`. Safe to run again after a crash or a second delivery."""
+    """Check (dry run) or apply the import `pk`. Safe to run again after a crash or a second delivery.
+
+    An apply records its outcome inside the import's own transaction, so a crash between the two
+    cannot leave data imported and the record saying otherwise. Anything unexpected marks the import
+    failed with a message, never leaves it "running" for ever.
+    """
     org_import = OrgImport.objects.select_related("actor").get(pk=pk)
     if org_import.status != _STEP_STATUS[step]:
         logger.info("org import %s: step %s skipped, status is %s", pk, step, org_import.status)
@@ -138,30 +145,61 @@ def run_step(pk: int, step: str) -> None:
     def progress(done: int, total: int | None) -> None:
         cache.set(_progress_key(pk), (done, total), 3600)
 
-    # A single CSV file is named after its sheet, so the local copy keeps the uploaded name.
-    name = Path(org_import.file_name).name
-    if Path(name).suffix.lower() != Path(org_import.file.name).suffix.lower():
-        name = "upload" + Path(org_import.file.name).suffix
-    with tempfile.TemporaryDirectory() as folder, org_import.file.open("rb") as stored:
-        local = Path(folder) / name
-        with local.open("wb") as copy:
-            shutil.copyfileobj(stored, copy)
-        report = import_org(local, actor=org_import.actor, dry_run=step == CHECK, progress=progress,
-                            display_name=org_import.file_name)
+    def applied(report: ImportReport) -> None:
+        _finish(pk, step, report)
+
+    try:
+        with tempfile.TemporaryDirectory() as folder, org_import.file.open("rb") as stored:
+            local = Path(folder) / _local_name(org_import)
+            with local.open("wb") as copy:
+                shutil.copyfileobj(stored, copy)
+            report = import_org(local, actor=org_import.actor, dry_run=step == CHECK, progress=progress,
+                                display_name=org_import.file_name, on_success=applied if step == APPLY else None)
+    except Exception:
+        logger.exception("org import %s: step %s failed", pk, step)
+        report = ImportReport()
+        report.add(RowError("", 0, None, org_import.file_name, _(
+            "The import stopped on an unexpected error and wrote nothing. The administrators have been told.")))
+    if step == CHECK or not report.ok:
+        _finish(pk, step, report)
+    cache.delete(_progress_key(pk))
+
+
+def _finish(pk: int, step: str, report: ImportReport) -> None:
     with transaction.atomic():
         org_import = OrgImport.objects.select_for_update().get(pk=pk)
         if org_import.status != _STEP_STATUS[step]:
             return  # another delivery of the same step finished first
         _store_report(org_import, report)
+        now = timezone.now()
         if step == CHECK:
             org_import.status = OrgImport.Status.VALID if report.ok else OrgImport.Status.INVALID
-            org_import.checked_at = timezone.now()
+            org_import.checked_at = now
         else:
             org_import.status = OrgImport.Status.DONE if report.ok else OrgImport.Status.FAILED
-            org_import.finished_at = timezone.now()
+            org_import.finished_at = now
             _audit(org_import, AuditEntry.Source.WEB)
         org_import.save()
-    cache.delete(_progress_key(pk))
+        if org_import.status != OrgImport.Status.VALID:
+            _discard_file(org_import)
+
+
+def _local_name(org_import: OrgImport) -> str:
+    """A single CSV file is named after its sheet, so its local copy keeps the uploaded name when it can."""
+    suffix = Path(org_import.file.name).suffix.lower()
+    name = Path(org_import.file_name).name
+    if Path(name).suffix.lower() == suffix and len(name.encode()) <= 120:
+        return name
+    return "upload" + suffix
+
+
+def _discard_file(org_import: OrgImport) -> None:
+    """Uploaded files hold personal data: kept only while the import may still be confirmed."""
+    if org_import.file:
+        name = org_import.file.name
+        transaction.on_commit(lambda: org_import.file.storage.delete(name))
+        org_import.file = ""
+        org_import.save(update_fields=["file"])
 
 
 def _store_report(org_import: OrgImport, report: ImportReport) -> None:

@@ -1,9 +1,11 @@
 """Import and export pages: upload, the error report to fix from, confirm, the summary; template and export."""
 
+import contextlib
 import io
 from collections.abc import Callable
 from typing import IO
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,7 +33,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm()
     if request.method == "POST":
         require_perm(request, OrgImport, "add")
-        form = ImportUploadForm(request.POST, request.FILES)
+        form = _upload_form(request)
         if form.is_valid():
             org_import = services.start_import(actor=request.user, files=form.cleaned_data["files"])
             return redirect("committees:import_detail", pk=org_import.pk)
@@ -46,24 +48,37 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ImportUploadForm()
     if request.method == "POST":  # the corrected file, uploaded from the error report
         require_perm(request, OrgImport, "add")
-        form = ImportUploadForm(request.POST, request.FILES)
+        form = _upload_form(request)
         if form.is_valid():
-            if org_import.status in (OrgImport.Status.INVALID, OrgImport.Status.VALID):
-                services.cancel_import(actor=request.user, org_import=org_import)
+            if org_import.actor_id == request.user.pk:  # the file it replaces, if still waiting, is set aside
+                with contextlib.suppress(ValidationError):
+                    services.cancel_import(actor=request.user, org_import=org_import)
             corrected = services.start_import(actor=request.user, files=form.cleaned_data["files"])
             return redirect("committees:import_detail", pk=corrected.pk)
     return render(request, template_for(request, "committees/import_detail.html", "committees/_import_status.html"),
                   _detail_context(request, org_import, form))
 
 
+def _upload_form(request: HttpRequest) -> ImportUploadForm:
+    form = ImportUploadForm(request.POST, request.FILES)
+    if getattr(request, "upload_too_large", False):  # set by portal.core.uploads while reading the body
+        form.is_valid()
+        form.errors.clear()
+        form.add_error("files", _("The upload is larger than {limit} MB.").format(
+            limit=settings.PORTAL_IMPORT_LIMITS["upload_bytes"] // 2**20))
+    return form
+
+
 def _detail_context(request: HttpRequest, org_import: OrgImport, form: ImportUploadForm) -> dict:
     done, total = services.progress_of(org_import) if org_import.running else (org_import.rows_done, org_import.rows_total)
     sheets = [(SHEET_BY_NAME[name].label if name in SHEET_BY_NAME else name, counts)
               for name, counts in org_import.counts.items()]
+    errors = paginate(request, org_import.errors, per_page=ERRORS_PER_PAGE)
+    for error in errors.object_list:
+        error["sheet_label"] = SHEET_BY_NAME[error["sheet"]].label if error["sheet"] in SHEET_BY_NAME else ""
     return {
         "org_import": org_import,
-        "errors": paginate(request, org_import.errors, per_page=ERRORS_PER_PAGE),
-        "sheet_labels": {name: sheet.label for name, sheet in SHEET_BY_NAME.items()},
+        "errors": errors,
         "sheets": sheets,
         "totals": org_import.totals(),
         "done": done,
@@ -106,8 +121,9 @@ def import_errors_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = workbook.create_sheet(_("Errors"))
     sheet.append([_("Sheet"), _("Row"), _("Column"), _("Value"), _("Problem")])
     for error in org_import.errors:
-        sheet.append([error["sheet"], error["row"] or "", error.get("header") or error["column"] or "", error["value"],
-                      error["message"]])
+        values = [error["sheet"], error["row"] or "", error.get("header") or error["column"] or "", error["value"],
+                  error["message"]]
+        sheet.append([exporter.cell_for(sheet, value) for value in values])
     return _xlsx_response(workbook.save, f"errors-{org_import.pk}.xlsx")
 
 

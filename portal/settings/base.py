@@ -204,12 +204,18 @@ PORTAL_SPACE_STANDARD_MIN_RESIDENT_HOUSEHOLDS = 1500  # DOMAIN "Indicators": the
 # Organisation imports: what an upload may be, and above what size a Celery task does the work.
 PORTAL_IMPORT_LIMITS = {
     "upload_bytes": env_int("PORTAL_IMPORT_MAX_MB", 50, minimum=1) * 2**20,
-    "archive_bytes": 512 * 2**20,  # an .xlsx or .zip unpacked: a city-size workbook is about 60 MB
+    "archive_bytes": 256 * 2**20,  # an .xlsx or .zip unpacked: a city-size workbook is about 35 MB
+    "shared_strings_bytes": 32 * 2**20,  # openpyxl keeps these in memory (about 9 times their size)
     "archive_members": 200,
     "archive_ratio": 150,  # spreadsheets deflate about 10:1; bombs 1000:1
     "inline_bytes": env_int("PORTAL_IMPORT_INLINE_KB", 256, minimum=0) * 2**10,
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_HANDLERS = [
+    "portal.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "jianfutong@localhost")

@@ -1,6 +1,7 @@
 """The import and export pages: upload, the report to fix from, confirm, the summary; refusals and limits."""
 
 import io
+import os
 import zipfile
 
 import openpyxl
@@ -122,7 +123,7 @@ def test_an_upload_over_the_size_limit_is_refused(client, world, district_staff,
     settings.PORTAL_IMPORT_LIMITS = {**settings.PORTAL_IMPORT_LIMITS, "upload_bytes": 1024}
     client.force_login(district_staff)
     response = client.post(reverse("committees:import_list"), {"files": SimpleUploadedFile("org.csv", b"x" * 2048)})
-    assert "超过 0 MB" not in response.content.decode() and "大于" in response.content.decode()
+    assert "上传的文件大于 0 MB" in response.content.decode()
     assert not OrgImport.objects.exists()
 
 
@@ -208,3 +209,33 @@ def test_a_running_import_shows_its_progress_and_keeps_polling(client, world, di
     assert "<html" not in content and 'hx-trigger="every 1s"' in content
     assert 'aria-valuenow="50"' in content and "4500 / 9000" in content and "正在导入" in content
     assert "确认导入" not in content, "no second confirmation while it runs"
+
+
+def test_the_uploaded_file_is_kept_only_until_the_import_is_settled(client, world, district_staff, tmp_path,
+                                                                   django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    client.force_login(district_staff)
+    name = "黄浦区" * 40 + ".xlsx"  # longer than a file name may be on disk
+    content = write_xlsx(tmp_path / "long.xlsx", _years(world.hankou.code, (2025, 1)), labels=True).read_bytes()
+    org_import = _upload(client, django_capture_on_commit_callbacks, SimpleUploadedFile(name, content, content_type=XLSX))
+    assert org_import.status == OrgImport.Status.VALID and org_import.file_name == name
+    stored = org_import.file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("committees:import_confirm", args=[org_import.pk]))
+    org_import.refresh_from_db()
+    assert org_import.status == OrgImport.Status.DONE and not org_import.file
+    assert not os.path.exists(stored), "the personal data in the upload is not kept"
+
+
+def test_the_error_table_names_sheets_in_chinese_and_shows_warnings(client, world, district_staff, tmp_path,
+                                                                    django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    client.force_login(district_staff)
+    sheets = {"committee_years": [{"committee_code": world.hankou.code, "year": 2025, "households": -1,
+                                   "resident_households": 1}]}
+    path = write_xlsx(tmp_path / "org.xlsx", sheets, labels=True)
+    workbook = openpyxl.load_workbook(path)
+    workbook.create_sheet("说明")
+    workbook.save(path)
+    org_import = _upload(client, django_capture_on_commit_callbacks,
+                         SimpleUploadedFile("org.xlsx", path.read_bytes(), content_type=XLSX))
+    page = client.get(reverse("committees:import_detail", args=[org_import.pk])).content.decode()
+    assert "<td>年度数据</td>" in page and "说明" in page and "不属于导入格式" in page
