@@ -179,6 +179,8 @@ def _finish(pk: int, step: str, report: ImportReport) -> None:
             org_import.status = OrgImport.Status.DONE if report.ok else OrgImport.Status.FAILED
             org_import.finished_at = now
             _audit(org_import, AuditEntry.Source.WEB)
+            if report.ok:
+                _recompute_indicators(org_import.actor)
         org_import.save()
         if org_import.status != OrgImport.Status.VALID:
             _discard_file(org_import)
@@ -230,7 +232,16 @@ def record_command_import(*, path: Path, report: ImportReport, actor: Any | None
         org_import.save()
         if not dry_run:
             _audit(org_import, AuditEntry.Source.COMMAND)
+            if report.ok:
+                _recompute_indicators(actor)
     return org_import
+
+
+def _recompute_indicators(actor: Any | None) -> None:
+    """The dashboards follow the data: every year with data is computed again once the import commits."""
+    from portal.indicators.services import recompute_after_import
+
+    recompute_after_import(actor=actor)
 
 
 def _size(path: Path) -> int:

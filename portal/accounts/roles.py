@@ -34,14 +34,18 @@ def _perms(app: str, actions: str, models_: tuple[str, ...]) -> set[str]:
 
 
 _VIEW_ORG = _perms("committees", "view", _ORG_MODELS)
+_VIEW_INDICATORS = _perms("indicators", "view", ("result", "target", "computationrun"))
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.CITY: frozenset(_VIEW_ORG | {"core.view_auditentry", "committees.view_orgimport"}),
+    Role.CITY: frozenset(_VIEW_ORG | _VIEW_INDICATORS | {"core.view_auditentry", "committees.view_orgimport"}),
     Role.DISTRICT: frozenset(
         _VIEW_ORG
         | _perms("committees", "add change", _ORG_MODELS[1:])
         | {"committees.change_district", "committees.manage_grants", "core.view_auditentry"}
         | _perms("committees", "add view", ("orgimport",))
+        | _VIEW_INDICATORS
+        | _perms("indicators", "add change", ("target",))
+        | {"indicators.add_computationrun"}
     ),
     # No more personal data than needed: departments file requests, they need no worker lists.
     Role.DEPARTMENT: frozenset(_VIEW_ORG - _perms("committees", "view", ("communityworker", "qualification"))),
@@ -49,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _VIEW_ORG
         | _perms("committees", "add change", ("committeeyear", "communityworker", "qualification", "communityfund"))
         | _perms("committees", "add view", ("orgimport",))
+        | _VIEW_INDICATORS
     ),
-    Role.COMMITTEE: frozenset(_VIEW_ORG),
+    Role.COMMITTEE: frozenset(_VIEW_ORG | _VIEW_INDICATORS),
 }

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.dashboards",
     "portal.demo",
+    "portal.indicators",
     "committees",
     "tasks_registry",
     "certificates",
@@ -201,6 +202,7 @@ PORTAL_DEFAULT_MERGE_THRESHOLD = 500  # DOMAIN "Hierarchy": merge candidates bel
 PORTAL_OVERSIZED_HOUSEHOLDS = 3000  # DOMAIN "Hierarchy": split at 3000 households or more
 PORTAL_SPACE_STANDARD_DEFAULT = {"office_m2": 150, "elder_m2": 100}  # DOMAIN "Space standard"
 PORTAL_SPACE_STANDARD_MIN_RESIDENT_HOUSEHOLDS = 1500  # DOMAIN "Indicators": the standard applies from 1500
+PORTAL_WORK_FUND_MIN_YUAN = 100_000  # DOMAIN "Indicators": work_fund_coverage
 # Organisation imports: what an upload may be, and above what size a Celery task does the work.
 PORTAL_IMPORT_LIMITS = {
     "upload_bytes": env_int("PORTAL_IMPORT_MAX_MB", 50, minimum=1) * 2**20,

@@ -29,4 +29,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.core.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=17),  # "17 3 * * *": nightly, 03:17 Shanghai time
     },
+    "indicators-nightly": {
+        "task": "portal.indicators.tasks.compute_recent_years",
+        "schedule": crontab(hour=2, minute=7),  # "7 2 * * *": the current and the previous year, before work starts
+    },
 }

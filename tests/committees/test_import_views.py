@@ -239,3 +239,18 @@ def test_the_error_table_names_sheets_in_chinese_and_shows_warnings(client, worl
                          SimpleUploadedFile("org.xlsx", path.read_bytes(), content_type=XLSX))
     page = client.get(reverse("committees:import_detail", args=[org_import.pk])).content.decode()
     assert "<td>年度数据</td>" in page and "说明" in page and "不属于导入格式" in page
+
+
+def test_a_confirmed_import_recomputes_the_indicators_of_every_year_with_data(
+        client, world, district_staff, tmp_path, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    from portal.indicators.models import ComputationRun
+
+    client.force_login(district_staff)
+    org_import = _upload(client, django_capture_on_commit_callbacks,
+                         _workbook(tmp_path, _years(world.hankou.code, (2024, 10), (2025, 3100))))
+    assert not ComputationRun.objects.exists(), "a check computes nothing"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("committees:import_confirm", args=[org_import.pk]))
+    # The runs are queued for Celery (no worker runs in this test, so they wait).
+    assert sorted(ComputationRun.objects.values_list("year", "trigger", "triggered_by")) == [
+        (2024, "import", district_staff.pk), (2025, "import", district_staff.pk)]

@@ -1,0 +1,190 @@
+"""Targets, computed results and the runs that computed them (DOMAIN "Indicators", "Targets")."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Committee, District, Street
+from committees.models.annual import YEAR_MAX, YEAR_MIN
+from portal.core.scoping import ScopedManager, ScopedModel, ScopedQuerySet
+from portal.indicators.registry import CHOICES, CITY_CODE
+
+_YEAR = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+
+
+class WithCityRows(ScopedQuerySet):
+    """Scoped as every model, and for reading also the city-wide rows, which everyone may compare with."""
+
+    city_q = Q()
+
+    def restrict(self, user, action: str = "view", **kwargs):  # noqa: ANN001, ANN201
+        scoped = super().restrict(user, action, **kwargs)
+        if action == "view" and user.is_authenticated and user.has_perm(f"indicators.view_{self.model._meta.model_name}"):
+            return scoped | self.filter(self.city_q)
+        return scoped
+
+
+class ResultQuerySet(WithCityRows):
+    city_q = Q(scope="city")
+
+
+class TargetQuerySet(WithCityRows):
+    city_q = Q(district__isnull=True)
+
+
+class Target(ScopedModel):
+    """A district's (or, with no district, the city's) target for an indicator over a span of years."""
+
+    class Comparison(models.TextChoices):
+        AT_LEAST = "ge", "≥"
+        AT_MOST = "le", "≤"
+
+    district = models.ForeignKey(District, verbose_name=_("district"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="targets",
+                                 help_text=_("Empty: a target for the whole city."))
+    indicator = models.CharField(_("indicator"), max_length=40, choices=CHOICES)
+    year_from = models.PositiveSmallIntegerField(_("from year"), validators=_YEAR)
+    year_to = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True, validators=_YEAR,
+                                               help_text=_("Empty: every year from the first."))
+    comparison = models.CharField(_("comparison"), max_length=2, choices=Comparison.choices, default=Comparison.AT_LEAST)
+    value = models.DecimalField(_("target value"), max_digits=12, decimal_places=4,
+                                help_text=_("A rate as a fraction (0.45 for 45%), or a count."))
+    source = models.CharField(_("source document"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope_paths = {"district": "district"}
+
+    objects = ScopedManager.from_queryset(TargetQuerySet)()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["district", "indicator", "year_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "indicator", "year_from"], name="target_unique_start",
+                                    condition=Q(district__isnull=False),
+                                    violation_error_message=_("There is already a target for this indicator from that year.")),
+            models.UniqueConstraint(fields=["indicator", "year_from"], name="target_unique_city_start",
+                                    condition=Q(district__isnull=True),
+                                    violation_error_message=_("There is already a target for this indicator from that year.")),
+            models.CheckConstraint(condition=Q(year_to__isnull=True) | Q(year_to__gte=models.F("year_from")),
+                                   name="target_years_in_order",
+                                   violation_error_message=_("The last year cannot come before the first.")),
+            models.CheckConstraint(condition=Q(value__gte=0), name="target_value_non_negative",
+                                   violation_error_message=_("A target cannot be negative.")),
+            models.CheckConstraint(condition=Q(comparison__in=["ge", "le"]), name="target_comparison_valid",
+                                   violation_error_message=_("The comparison is ≥ or ≤.")),
+        ]
+
+    def __str__(self) -> str:
+        years = f"{self.year_from}" if self.year_to == self.year_from else f"{self.year_from}–{self.year_to or ''}"
+        return f"{self.district or _('city')} {self.indicator} {years} {self.get_comparison_display()} {self.value}"
+
+    def applies_to(self, year: int) -> bool:
+        return self.year_from <= year and (self.year_to is None or year <= self.year_to)
+
+    def is_met_by(self, value: float | None) -> bool | None:
+        if value is None:
+            return None
+        return value >= float(self.value) if self.comparison == self.Comparison.AT_LEAST else value <= float(self.value)
+
+
+class ComputationRun(models.Model):
+    class Trigger(models.TextChoices):
+        COMMAND = "command", _("command line")
+        SCHEDULE = "schedule", _("nightly schedule")
+        BUTTON = "button", _("recompute button")
+        API = "api", _("API")
+        IMPORT = "import", _("after an import")
+        TASK = "task", _("background task")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    IN_FLIGHT = (Status.QUEUED, Status.RUNNING)
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR)
+    trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
+    triggered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("triggered by"), null=True, blank=True,
+                                     on_delete=models.PROTECT)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    result_count = models.PositiveIntegerField(_("results"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("computation run")
+        verbose_name_plural = _("computation runs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["year", "status"], name="run_year_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def in_flight(self) -> bool:
+        return self.status in self.IN_FLIGHT
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class Result(ScopedModel):
+    """One indicator's value for one unit and year; a year's results are replaced together by a run."""
+
+    class Scope(models.TextChoices):
+        COMMITTEE = "committee", _("committee")
+        STREET = "street", _("street")
+        DISTRICT = "district", _("district")
+        CITY = "city", _("city")
+
+    run = models.ForeignKey(ComputationRun, verbose_name=_("run"), null=True, on_delete=models.SET_NULL,
+                            related_name="results")
+    indicator = models.CharField(_("indicator"), max_length=40, choices=CHOICES)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    code = models.CharField(_("code"), max_length=12)
+    year = models.PositiveSmallIntegerField(_("year"))
+    # The units the row lies in, for scoping and for names (empty above the row's own level).
+    district = models.ForeignKey(District, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    street = models.ForeignKey(Street, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    committee = models.ForeignKey(Committee, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    numerator = models.BigIntegerField(_("numerator"))
+    denominator = models.BigIntegerField(_("denominator"), null=True)
+    value = models.FloatField(_("value"), null=True)
+    missing = models.PositiveIntegerField(_("committees without a record"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    scope_paths = {"district": "district", "street": "street", "committee": "committee"}
+
+    objects = ScopedManager.from_queryset(ResultQuerySet)()
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        ordering = ["year", "indicator", "scope", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "scope", "code", "year"], name="result_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["year", "scope", "indicator"], name="result_year_scope_idx"),
+            models.Index(fields=["district", "year", "scope"], name="result_district_idx"),
+            models.Index(fields=["street", "year", "scope"], name="result_street_idx"),
+            models.Index(fields=["code", "indicator", "year"], name="result_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.scope} {self.code} {self.year}: {self.value}"
+
+
+__all__ = ["CITY_CODE", "ComputationRun", "Result", "Target"]
