@@ -6,6 +6,7 @@ from portal.core.health import health
 
 api_v1 = [
     path("", include("committees.api.urls")),
+    path("", include("portal.indicators.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,7 +1,15 @@
 from django.urls import path
 
-from portal.dashboards import views
+from portal.dashboards import indicators, views
 
 app_name = "dashboards"
 
-urlpatterns = [path("", views.home, name="home")]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("indicators/", indicators.home, name="indicators_home"),
+    path("indicators/recompute/", indicators.recompute, name="recompute"),
+    path("indicators/runs/<int:pk>/", indicators.run_status, name="run_status"),
+    path("indicators/<str:scope>/<str:code>/", indicators.dashboard, name="indicators"),
+    path("indicators/<str:scope>/<str:code>/<str:table>.xlsx", indicators.export, name="indicators_export"),
+]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Committee, District, Street
 from committees.models.annual import YEAR_MAX, YEAR_MIN
 from portal.core.scoping import ScopedManager, ScopedModel, ScopedQuerySet
-from portal.indicators.registry import CHOICES, CITY_CODE
+from portal.indicators.registry import BY_CODE, CHOICES, CITY_CODE
 
 _YEAR = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
@@ -185,6 +185,10 @@ class Result(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.scope} {self.code} {self.year}: {self.value}"
+
+    @property
+    def is_rate(self) -> bool:
+        return BY_CODE[self.indicator].is_rate
 
 
 __all__ = ["CITY_CODE", "ComputationRun", "Result", "Target"]

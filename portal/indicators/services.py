@@ -240,3 +240,16 @@ def years_with_data() -> list[int]:
 def recompute_after_import(years: Iterable[int] | None = None, *, actor: Any | None = None) -> list[ComputationRun]:
     """After an import changed the organisation data: every year with data is computed again."""
     return [start_run(year=year, trigger=ComputationRun.Trigger.IMPORT, actor=actor) for year in (years or years_with_data())]
+
+
+def request_recompute(*, year: int, actor: Any, trigger: str) -> ComputationRun:
+    """Start a run for `year` unless one is already queued or running: then that one is the answer.
+
+    The check and the creation hold a lock on the year, so two people pressing at once start one run.
+    """
+    with transaction.atomic():
+        _lock_year(year)
+        in_flight = ComputationRun.objects.filter(year=year, status__in=ComputationRun.IN_FLIGHT).first()
+        if in_flight:
+            return in_flight
+        return start_run(year=year, trigger=trigger, actor=actor)

@@ -1,0 +1,208 @@
+"""The indicator dashboards: city → district → street → committee, for a year, with drill-down and exports."""
+
+import io
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from committees.models import Committee, District, Street
+from portal.core.views import get_scoped_or_404, require_perm
+from portal.indicators import selectors, services
+from portal.indicators.models import ComputationRun, Result
+from portal.indicators.registry import BY_CODE, CITY_CODE, INDICATORS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_UNIT_MODELS: dict[str, type[Model]] = {"district": District, "street": Street, "committee": Committee}
+# For a unit, the Committee lookups that select its committees.
+_COMMITTEES_OF = {"district": "street__district_id", "street": "street_id", "committee": "code"}
+
+
+def _unit(request: HttpRequest, scope: str, code: str) -> Model | None:
+    """The unit a dashboard is about: 404 outside the user's scope; the city only for city-wide users."""
+    require_perm(request, Result, "view")
+    if scope == "city":
+        if not (request.user.is_superuser or request.user.scope_level == "city"):
+            raise PermissionDenied
+        return None
+    model = _UNIT_MODELS[scope]
+    queryset = model.objects.select_related(*{"street": ["district"], "committee": ["street__district"]}.get(scope, []))
+    return get_scoped_or_404(request, queryset, perm="indicators.view_result", pk=code)
+
+
+def _district_code(scope: str, unit: Model | None) -> str | None:
+    return {"city": None, "district": getattr(unit, "code", None), "street": getattr(unit, "district_id", None),
+            "committee": getattr(getattr(unit, "street", None), "district_id", None)}[scope]
+
+
+def _year(request: HttpRequest, years: list[int]) -> int:
+    try:
+        return int(request.GET["year"])
+    except (KeyError, ValueError):
+        return years[-1] if years else timezone.localdate().year
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard of the user's own unit."""
+    user = request.user
+    require_perm(request, Result, "view")
+    level = "city" if user.is_superuser else user.scope_level
+    if level == "city":
+        return redirect("dashboards:indicators", scope="city", code=CITY_CODE)
+    code = {"district": user.district_id, "street": user.street_id, "committee": user.committee_id}.get(level or "")
+    if not code:
+        raise PermissionDenied
+    return redirect("dashboards:indicators", scope=level, code=code)
+
+
+@login_required
+def dashboard(request: HttpRequest, scope: str, code: str) -> HttpResponse:
+    unit = _unit(request, scope, code)
+    code = CITY_CODE if scope == "city" else code
+    history = selectors.unit_results(scope, code)
+    years = sorted({r.year for r in history})
+    year = _year(request, years)
+    district_code = _district_code(scope, unit)
+    targets = selectors.targets_for(request.user, district_code)
+    cards = selectors.cards(history, targets, year)
+    children = selectors.child_results(request.user, scope, code, year)
+    child_scope = selectors.CHILD_SCOPE.get(scope)
+    run = selectors.latest_run(year)
+    context: dict[str, Any] = {
+        "scope": scope, "code": code, "unit": unit, "year": year, "years": years or [year], "cards": cards,
+        "child_scope": child_scope, "child_table": _child_table(children, child_scope), "run": run,
+        "computed_at": max((r.computed_at for r in history if r.year == year), default=None),
+        "can_recompute": request.user.has_perm("indicators.add_computationrun"),
+        "chart_data": _chart_data(cards, children, child_scope, scope),
+    }
+    if scope in ("district", "street"):
+        context["shortfalls"] = selectors.shortfall_tables(request.user, year, district_code,
+                                                            **{_COMMITTEES_OF[scope]: code})
+    return render(request, "dashboards/indicators.html", context)
+
+
+def _child_name(result: Result, child_scope: str) -> str:
+    unit = getattr(result, child_scope, None)
+    return unit.name if unit else result.code
+
+
+def _child_table(children: list[Result], child_scope: str | None) -> list[dict]:
+    """One row per child unit: its name and each indicator's result."""
+    rows: dict[str, dict] = {}
+    for result in children:
+        row = rows.setdefault(result.code, {"code": result.code, "name": _child_name(result, child_scope), "results": {}})
+        row["results"][result.indicator] = result
+    return [{**row, "cells": [row["results"].get(i.code) for i in INDICATORS]} for row in rows.values()]
+
+
+def _chart_data(cards: list, children: list[Result], child_scope: str | None, scope: str) -> dict:
+    """What static/js/dashboards.js draws: a trend per card, and the children's values per indicator."""
+    links = {}
+    if child_scope:
+        for result in children:
+            links[result.code] = reverse("dashboards:indicators", kwargs={"scope": child_scope, "code": result.code})
+    bars: dict[str, list] = {}
+    for result in children:
+        bars.setdefault(result.indicator, []).append({
+            "code": result.code, "name": _child_name(result, child_scope), "value": result.value,
+            "url": links.get(result.code)})
+    return {
+        "trends": {card.indicator.code: {"years": [y for y, _v in card.trend], "values": [v for _y, v in card.trend],
+                                         "rate": card.indicator.is_rate,
+                                         "target": float(card.target.value) if card.target else None}
+                   for card in cards},
+        "bars": bars,
+        "indicators": [{"code": i.code, "name": str(i.name), "rate": i.is_rate} for i in INDICATORS
+                       if child_scope != "committee" or i.committee_scope],
+    }
+
+
+@login_required
+@require_POST
+def recompute(request: HttpRequest) -> HttpResponse:
+    """Start a computation of the year (or join the one in flight); the button then shows its progress."""
+    require_perm(request, ComputationRun, "add")
+    try:
+        year = int(request.POST["year"])
+    except (KeyError, ValueError):
+        year = timezone.localdate().year
+    run = services.request_recompute(year=year, actor=request.user, trigger=ComputationRun.Trigger.BUTTON)
+    run.refresh_from_db()  # on the embedded default the run has already happened, in this request
+    return render(request, "dashboards/_run_status.html", {"run": run, "year": year, "can_recompute": True})
+
+
+@login_required
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, ComputationRun, "view")
+    run = ComputationRun.objects.filter(pk=pk).first()
+    if run is None:
+        raise PermissionDenied
+    response = render(request, "dashboards/_run_status.html", {
+        "run": run, "year": run.year, "can_recompute": request.user.has_perm("indicators.add_computationrun"),
+        "finished_now": not run.in_flight})
+    return response
+
+
+@login_required
+def export(request: HttpRequest, scope: str, code: str, table: str) -> HttpResponse:
+    """Every table of a dashboard as .xlsx, with the same numbers as the page and the API."""
+    from openpyxl import Workbook
+
+    from committees.interchange.exporter import cell_for
+
+    unit = _unit(request, scope, code)
+    code = CITY_CODE if scope == "city" else code
+    history = selectors.unit_results(scope, code)
+    year = _year(request, sorted({r.year for r in history}))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(table)
+    if table == "results":
+        header = [_("Indicator"), _("Year"), _("Numerator"), _("Denominator"), _("Value"), _("Missing records")]
+        body = [[str(BY_CODE[r.indicator].name), r.year, r.numerator, r.denominator, r.value, r.missing]
+                for r in history]
+    elif table == "children":
+        child_scope = selectors.CHILD_SCOPE.get(scope)
+        header = [_("Code"), _("Name"), *[str(i.name) for i in INDICATORS]]
+        body = [[row["code"], row["name"], *[cell.value if cell else None for cell in row["cells"]]]
+                for row in _child_table(selectors.child_results(request.user, scope, code, year), child_scope)]
+    elif table in selectors.SHORTFALLS and scope in ("district", "street"):
+        rows = selectors.shortfall_rows(table, request.user, year, _district_code(scope, unit),
+                                        **{_COMMITTEES_OF[scope]: code})
+        header, body = _shortfall_sheet(table, rows)
+    else:
+        raise Http404
+    sheet.append(header)
+    for values in body:
+        sheet.append([cell_for(sheet, value) for value in values])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"{scope}-{code}-{year}-{table}.xlsx", content_type=XLSX)
+
+
+def _shortfall_sheet(table: str, rows: Any) -> tuple[list, list]:
+    if table == "missing":
+        return [_("Code"), _("Committee"), _("Street")], [[c.code, c.name, c.street.name] for c in rows.iterator()]
+    header = [_("Code"), _("Committee"), _("Street"), _("Households"), _("Resident households")]
+    extra = {"space": [_("Office area (m²)"), _("Office short by (m²)"), _("Elder room area (m²)"),
+                       _("Elder room short by (m²)")],
+             "oversized": [], "fund": [_("Work fund (yuan)"), _("Short by (yuan)")]}[table]
+    body = []
+    for record in rows.iterator():
+        values = [record.committee_id, record.committee.name, record.committee.street.name, record.households,
+                  record.resident_households]
+        if table == "space":
+            values += [record.office_area_m2, record.office_short, record.elder_area_m2, record.elder_short]
+        elif table == "fund":
+            values += [record.work_fund_yuan, record.fund_short]
+        body.append(values)
+    return header + extra, body
+

@@ -1,0 +1,192 @@
+"""The indicator dashboards and their API: the same numbers, in scope, with bounded queries, exports, recompute."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from committees.models import Committee, CommitteeYear, Street
+from portal.indicators.models import ComputationRun, Result, Target
+from portal.indicators.selectors import project
+from portal.indicators.services import compute_year
+from tests.support.factories import CommitteeYearFactory, CommunityWorkerFactory, QualificationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(scope: str, code: str, year: int = 2025) -> str:
+    return reverse("dashboards:indicators", args=[scope, code]) + f"?year={year}"
+
+
+@pytest.fixture
+def computed(world):  # noqa: ANN001, ANN201
+    for year, households in ((2023, 1000), (2024, 2000), (2025, 3200)):
+        CommitteeYearFactory(committee=world.baoxing, year=year, households=households, office_area_m2=None,
+                             work_fund_yuan=Decimal("50000"))
+        CommitteeYearFactory(committee=world.yunnan, year=year)
+    worker = CommunityWorkerFactory(committee=world.baoxing)
+    QualificationFactory(worker=worker, level="senior", obtained_on=datetime.date(2024, 5, 1))
+    CommunityWorkerFactory(committee=world.baoxing)
+    for year in (2023, 2024, 2025):
+        compute_year(year)
+    return world
+
+
+def test_each_user_lands_on_the_dashboard_of_their_unit(client, computed, personas) -> None:  # noqa: ANN001
+    expected = {"city_staff": "/indicators/city/310000/", "district_staff": "/indicators/district/310101/",
+                "street_officer": "/indicators/street/310101013/", "committee_staff": "/indicators/committee/310101013018/"}
+    for persona, url in expected.items():
+        client.force_login(personas[persona])
+        assert client.get(reverse("dashboards:indicators_home")).url == url
+        assert client.get(url).status_code == 200, persona
+
+
+def test_a_dashboard_outside_the_users_scope_is_not_found(client, computed, street_officer, district_staff) -> None:  # noqa: ANN001
+    client.force_login(street_officer)
+    assert client.get(_url("street", computed.nanjing.code)).status_code == 404
+    assert client.get(_url("committee", computed.yunnan.code)).status_code == 404
+    assert client.get(_url("city", "310000")).status_code == 403
+    client.force_login(district_staff)
+    assert client.get(_url("district", "310104")).status_code == 404
+
+
+def test_the_district_page_shows_values_targets_and_the_committees_behind_shortfalls(client, computed,
+                                                                                        district_staff) -> None:  # noqa: ANN001
+    Target.objects.create(district=computed.huangpu, indicator="work_fund_coverage", year_from=2025, year_to=2025,
+                          value=Decimal("0.9"))
+    client.force_login(district_staff)
+    page = client.get(_url("district", "310101")).content.decode()
+    assert "50.0%" in page and "未达标" in page  # work funds: 1 of 2 committees
+    assert "外滩街道" in page and "南京东路街道" in page  # the bar chart's and table's streets
+    assert page.count("宝兴居委会") >= 3  # oversized, space shortfall (office not recorded), work fund short
+    assert "150.00" in page and "50000.00" in page  # office short by the whole standard; fund short by 50,000
+    assert "汉口路居委会" in page  # no record for 2025
+    assert "计算时间" in page
+
+
+def test_the_numbers_on_the_page_equal_the_api(client, api, computed, district_staff) -> None:  # noqa: ANN001
+    api.force_authenticate(district_staff)
+    rows = api.get("/api/v1/results/", {"scope": "district", "code": "310101", "year": 2025}).data["results"]
+    client.force_login(district_staff)
+    context = client.get(_url("district", "310101")).context
+    shown = {card.indicator.code: card.result.value for card in context["cards"]}
+    assert {row["indicator"]: row["value"] for row in rows} == shown
+    assert shown["sw_certified_rate"] == 0.5 and shown["oversized_committees"] == 1
+
+
+def test_the_street_page_drills_into_committees_and_the_committee_page_shows_its_own(client, computed,
+                                                                                     street_officer) -> None:  # noqa: ANN001
+    client.force_login(street_officer)
+    page = client.get(_url("street", computed.waitan.code))
+    assert [row["name"] for row in page.context["child_table"]] == ["汉口路居委会", "宝兴居委会"]
+    assert reverse("dashboards:indicators", args=["committee", computed.baoxing.code]) in page.content.decode()
+    committee = client.get(_url("committee", computed.baoxing.code))
+    assert committee.status_code == 200 and committee.context["child_scope"] is None
+    codes = [card.indicator.code for card in committee.context["cards"]]
+    assert "community_fund_coverage" not in codes and len(codes) == 6
+
+
+def test_the_city_page_puts_every_district_side_by_side(client, computed, city_staff) -> None:  # noqa: ANN001
+    client.force_login(city_staff)
+    page = client.get(_url("city", "310000"))
+    names = [row["name"] for row in page.context["child_table"]]
+    assert "黄浦区" in names and "徐汇区" in names and len(names) == 16
+
+
+def test_every_table_exports_to_xlsx_with_the_pages_numbers(client, computed, district_staff) -> None:  # noqa: ANN001
+    client.force_login(district_staff)
+    for table in ("results", "children", "space", "oversized", "missing", "fund"):
+        response = client.get(reverse("dashboards:indicators_export", args=["district", "310101", table]) + "?year=2025")
+        assert response.status_code == 200, table
+        sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
+        rows = list(sheet.iter_rows(values_only=True))
+        if table == "oversized":
+            assert rows[1][:2] == (computed.baoxing.code, "宝兴居委会") and rows[1][3] == 3200
+        if table == "fund":
+            assert rows[1][-1] == 50000
+    assert client.get(reverse("dashboards:indicators_export", args=["district", "310101", "nothing"])).status_code == 404
+
+
+def test_a_projection_is_a_least_squares_line_through_past_years() -> None:
+    target = Target(indicator="sw_certified_rate", year_from=2026, comparison="ge", value=Decimal("0.60"))
+    projection = project([(2023, 0.40), (2024, 0.46), (2025, 0.52)], 2026, target)
+    assert projection.value == pytest.approx(0.58) and projection.slope == pytest.approx(0.06) and not projection.met
+    assert project([(2025, 0.5)], 2026, target) is None
+    assert project([(2023, 0.9), (2024, 1.0), (2025, 1.1)], 2030, target).value == 1.0  # a rate stays within 0-1
+
+
+def test_a_future_target_says_whether_the_trend_will_meet_it(client, computed, district_staff) -> None:  # noqa: ANN001
+    client.force_login(district_staff)
+    page = client.get(_url("district", "310101")).content.decode()
+    # Seeded: 黄浦 oversized_committees ≤ 0 in 2026; the count went 0, 0, 1 over 2023-2025.
+    assert "2026" in page and "偏离" in page
+
+
+def test_recompute_starts_one_run_and_the_button_waits_while_it_is_in_flight(client, computed, district_staff,
+                                                                            street_officer) -> None:  # noqa: ANN001
+    client.force_login(district_staff)
+    first = client.post(reverse("dashboards:recompute"), {"year": 2025}, headers={"HX-Request": "true"})
+    second = client.post(reverse("dashboards:recompute"), {"year": 2025}, headers={"HX-Request": "true"})
+    assert ComputationRun.objects.filter(year=2025, status="queued").count() == 1
+    for response in (first, second):
+        assert "disabled" in response.content.decode() and 'hx-trigger="every 1s"' in response.content.decode()
+    client.force_login(street_officer)
+    assert client.post(reverse("dashboards:recompute"), {"year": 2025}).status_code == 403
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_dashboards_keep_their_query_count_at_any_size(client, world, district_staff, street_officer, city_staff, size,
+                                                       django_assert_max_num_queries) -> None:  # noqa: ANN001
+    streets = [Street.objects.create(district=world.huangpu, code=f"3101010{50 + n:02d}", name=f"街道{n}", kind="street")
+               for n in range(max(1, size // 100))]
+    committees = [Committee(street=streets[n % len(streets)], code=f"{streets[n % len(streets)].code}{n // len(streets) + 1:03d}",
+                            name=f"居委会{n}", kind="residents") for n in range(size)]
+    Committee.objects.bulk_create(committees)
+    CommitteeYear.objects.bulk_create([CommitteeYear(committee=c, year=2025, households=3500, resident_households=1600,
+                                                     work_fund_yuan=1) for c in committees])
+    compute_year(2025)
+    for user, url in ((district_staff, _url("district", "310101")), (street_officer, _url("street", world.waitan.code)),
+                      (city_staff, _url("city", "310000"))):
+        client.force_login(user)
+        with django_assert_max_num_queries(16):
+            assert client.get(url).status_code == 200
+
+
+# --- the API ------------------------------------------------------------------------------------------
+
+def test_results_api_filters_and_keeps_to_the_scope(api, computed, street_officer) -> None:  # noqa: ANN001
+    api.force_authenticate(street_officer)
+    rows = api.get("/api/v1/results/", {"indicator": "oversized_committees", "year": 2025}).data["results"]
+    assert {(r["scope"], r["code"]) for r in rows} == {
+        ("committee", computed.baoxing.code), ("committee", computed.hankou.code), ("street", computed.waitan.code),
+        ("city", "310000")}
+
+
+def test_targets_api_reads_for_all_and_writes_for_district_staff_in_their_district(api, world, district_staff,
+                                                                                    street_officer) -> None:  # noqa: ANN001
+    api.force_authenticate(street_officer)
+    assert api.get("/api/v1/targets/").data["count"] == 9  # 黄浦's seeded targets
+    assert api.post("/api/v1/targets/", {"district": "310101", "indicator": "sw_senior_count", "year_from": 2027,
+                                         "value": "2"}).status_code == 403
+    api.force_authenticate(district_staff)
+    created = api.post("/api/v1/targets/", {"district": "310101", "indicator": "sw_senior_count", "year_from": 2027,
+                                            "comparison": "ge", "value": "2", "source": "区民政局 2026 年工作要点"})
+    assert created.status_code == 201, created.data
+    assert api.post("/api/v1/targets/", {"district": "310104", "indicator": "sw_senior_count", "year_from": 2027,
+                                         "value": "2"}).status_code == 400
+    assert api.post("/api/v1/targets/", {"indicator": "sw_senior_count", "year_from": 2027,
+                                         "value": "2"}).status_code in (400, 403)  # a city target is not theirs
+
+
+def test_runs_api_starts_a_run_to_poll(api, world, district_staff, committee_staff) -> None:  # noqa: ANN001
+    api.force_authenticate(district_staff)
+    started = api.post("/api/v1/runs/", {"year": 2025})
+    assert started.status_code == 202 and started.data["status"] == "queued"
+    assert api.get(f"/api/v1/runs/{started.data['id']}/").data["year"] == 2025
+    assert api.post("/api/v1/runs/", {"year": 2025}).data["id"] == started.data["id"]
+    api.force_authenticate(committee_staff)
+    assert api.post("/api/v1/runs/", {"year": 2025}).status_code == 403
+    assert api.get("/api/v1/indicators/").data[0]["code"] == "sw_certified_rate"
