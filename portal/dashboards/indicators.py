@@ -3,20 +3,23 @@
 import io
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.models import Committee, District, Street
-from portal.core.views import get_scoped_or_404, require_perm
+from portal.core.services import record_save
+from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm
 from portal.indicators import selectors, services
-from portal.indicators.models import ComputationRun, Result
+from portal.indicators.forms import TargetForm
+from portal.indicators.models import ComputationRun, Result, Target
 from portal.indicators.registry import BY_CODE, CITY_CODE, INDICATORS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -206,3 +209,36 @@ def _shortfall_sheet(table: str, rows: Any) -> tuple[list, list]:
         body.append(values)
     return header + extra, body
 
+
+
+@login_required
+def target_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request, Target, "view")
+    targets = Target.objects.restrict(request.user).select_related("district").order_by(
+        "district_id", "indicator", "year_from")
+    can_edit = request.user.has_perm("indicators.change_target") and bool(request.user.district_id)
+    return render(request, "dashboards/targets.html", {"page": paginate(request, targets, per_page=50),
+                                                       "can_edit": can_edit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """District staff set their district's targets; the city's and other districts' are read-only to them."""
+    if pk is None:
+        require_perm(request, Target, "add")
+        if not request.user.district_id:
+            raise PermissionDenied
+        target = Target(district_id=request.user.district_id)
+    else:
+        target = get_scoped_or_404(request, Target.objects.all(), "change", pk=pk)
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_save(actor=request.user, instance=form.instance)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("The target was saved."))
+            return redirect("dashboards:targets")
+    return render(request, "dashboards/target_form.html", {"form": form, "target": target})

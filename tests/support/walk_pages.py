@@ -11,13 +11,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from committees.models import OrgImport  # noqa: E402
+from portal.indicators.models import ComputationRun  # noqa: E402
 
 PAGES = ["/", "/org/", "/org/districts/310101/", "/org/streets/310101013/", "/org/committees/", "/org/committees/?q=宝兴",
          "/org/committees/310101013018/", "/api/v1/committees/", "/api/v1/committee-years/?year=2025", "/api/docs/"]
 IMPORTS = ["/org/imports/", "/org/imports/template.xlsx", "/org/export.xlsx"]
-USERS = {"city": PAGES + IMPORTS, "huangpu": PAGES + IMPORTS + ["/org/grants/"], "huangpu_health": PAGES,
-         "waitan": PAGES + IMPORTS,
-         "baoxing": [p for p in PAGES if not p.startswith("/org/districts") and not p.startswith("/org/streets/31010101")]}
+INDICATORS = ["/api/v1/results/?year=2025&scope=district", "/api/v1/targets/", "/api/v1/runs/"]
+USERS = {"city": PAGES + IMPORTS + INDICATORS + ["/indicators/city/310000/"],
+         "huangpu": PAGES + IMPORTS + INDICATORS + ["/org/grants/", "/indicators/district/310101/",
+                                                    "/indicators/district/310101/space.xlsx?year=2025"],
+         "huangpu_health": PAGES,
+         "waitan": PAGES + IMPORTS + INDICATORS + ["/indicators/street/310101013/"],
+         "baoxing": [p for p in PAGES if not p.startswith("/org/districts") and not p.startswith("/org/streets/31010101")]
+         + INDICATORS + ["/indicators/committee/310101013018/"]}
 
 client = Client()
 for path in ["/accounts/login/", "/health/"]:
@@ -28,6 +34,11 @@ for username, pages in USERS.items():
     assert response.status_code == 302, username
     for path in pages:
         print(client.get(path).status_code, username, path)
+    if username == "huangpu":
+        # The recompute button on SQLite, with Celery in-process: the run is done when the answer comes.
+        client.post("/indicators/recompute/", {"year": "2025"})
+        run = ComputationRun.objects.latest("created_at")
+        print(200 if run.status == "done" and run.result_count > 1000 else 500, username, "recompute", run.status)
     if username == "waitan":
         # The street's own export, imported back on SQLite: checked, confirmed, nothing changed.
         export = SimpleUploadedFile("export.xlsx", client.get("/org/export.xlsx").getvalue())
