@@ -91,24 +91,27 @@ def _detail_context(request: HttpRequest, org_import: OrgImport, form: ImportUpl
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    org_import = get_scoped_or_404(request, OrgImport.objects.all(), "view", perm="committees.add_orgimport", pk=pk)
-    try:
-        services.confirm_import(actor=request.user, org_import=org_import)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _import_step(request, pk, services.confirm_import)
     return redirect("committees:import_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    if _import_step(request, pk, services.cancel_import):
+        messages.info(request, _("The import was cancelled; nothing was written."))
+    return redirect("committees:import_list")
+
+
+def _import_step(request: HttpRequest, pk: int, step: Callable[..., OrgImport]) -> bool:
+    """Confirm or cancel an import in the user's scope; a refusal (already done, say) becomes a message."""
     org_import = get_scoped_or_404(request, OrgImport.objects.all(), "view", perm="committees.add_orgimport", pk=pk)
     try:
-        services.cancel_import(actor=request.user, org_import=org_import)
-        messages.info(request, _("The import was cancelled; nothing was written."))
+        step(actor=request.user, org_import=org_import)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("committees:import_list")
+        return False
+    return True
 
 
 @login_required

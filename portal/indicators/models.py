@@ -156,9 +156,14 @@ class Result(ScopedModel):
     code = models.CharField(_("code"), max_length=12)
     year = models.PositiveSmallIntegerField(_("year"))
     # The units the row lies in, for scoping and for names (empty above the row's own level).
-    district = models.ForeignKey(District, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False)
-    street = models.ForeignKey(Street, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False)
-    committee = models.ForeignKey(Committee, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # No index of their own: every index costs time on each of a year's ~40,000 inserts (benchmarks/indicators.py);
+    # the composite indexes below serve the lookups the dashboards make.
+    district = models.ForeignKey(District, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                                 db_index=False)
+    street = models.ForeignKey(Street, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                               db_index=False)
+    committee = models.ForeignKey(Committee, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                                  db_index=False)
     numerator = models.BigIntegerField(_("numerator"))
     denominator = models.BigIntegerField(_("denominator"), null=True)
     value = models.FloatField(_("value"), null=True)
@@ -174,13 +179,13 @@ class Result(ScopedModel):
         verbose_name_plural = _("results")
         ordering = ["year", "indicator", "scope", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "scope", "code", "year"], name="result_unique"),
+            # Also the index of a unit's results (scope, code) over the years.
+            models.UniqueConstraint(fields=["scope", "code", "year", "indicator"], name="result_unique"),
         ]
         indexes = [
-            models.Index(fields=["year", "scope", "indicator"], name="result_year_scope_idx"),
-            models.Index(fields=["district", "year", "scope"], name="result_district_idx"),
-            models.Index(fields=["street", "year", "scope"], name="result_street_idx"),
-            models.Index(fields=["code", "indicator", "year"], name="result_code_idx"),
+            # The children of a district or a street in a year (and restrict() by district or street).
+            models.Index(fields=["district", "scope", "year"], name="result_district_idx"),
+            models.Index(fields=["street", "scope", "year"], name="result_street_idx"),
         ]
 
     def __str__(self) -> str:

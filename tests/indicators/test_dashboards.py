@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from committees.models import Committee, CommitteeYear, Street
-from portal.indicators.models import ComputationRun, Result, Target
+from portal.indicators.models import ComputationRun, Target
 from portal.indicators.selectors import project
 from portal.indicators.services import compute_year
 from tests.support.factories import CommitteeYearFactory, CommunityWorkerFactory, QualificationFactory
