@@ -1,1 +1,202 @@
-# Task admission models arrive with issue 5.
+"""Annual task lists, their items, and what is dispatched to committees (DOMAIN "Task admission").
+
+Nothing reaches a committee unless it is an item of the published city list or of the committee's
+district list for the year; a refused dispatch is recorded as evidence, like a dispatch that went through.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Committee, District
+from committees.models.annual import YEAR_MAX, YEAR_MIN
+from portal.core.scoping import ScopedManager, ScopedModel, ScopedQuerySet
+
+_YEAR = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+
+
+class ListQuerySet(ScopedQuerySet):
+    def restrict(self, user, action: str = "view", **kwargs):  # noqa: ANN001, ANN201
+        """The user's district's lists, and for reading also the city's, which apply everywhere."""
+        scoped = super().restrict(user, action, **kwargs)
+        if action == "view" and user.is_authenticated and user.has_perm(f"tasks_registry.view_{self.model._meta.model_name}"):
+            return scoped | self.filter(**{self.model.city_lookup: TaskList.Level.CITY})
+        return scoped
+
+    def published(self) -> "ListQuerySet":
+        return self.filter(**{self.model.status_lookup: TaskList.Status.PUBLISHED})
+
+
+class TaskList(ScopedModel):
+    """下派居村组织工作任务清单: the city's for a year, or one district's."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("city list")
+        DISTRICT = "district", _("district list")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    district = models.ForeignKey(District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="task_lists")
+    year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    copied_from = models.ForeignKey("self", verbose_name=_("started from"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="copies")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    scope_paths = {"district": "district"}
+    city_lookup = "level"
+    status_lookup = "status"
+
+    objects = ScopedManager.from_queryset(ListQuerySet)()
+
+    class Meta:
+        verbose_name = _("task list")
+        verbose_name_plural = _("task lists")
+        ordering = ["-year", "level", "district"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(level="city") & Q(district__isnull=True)) | (Q(level="district") & Q(district__isnull=False)),
+                name="task_list_level_matches_district",
+                violation_error_message=_("The city list has no district; a district list has one."),
+            ),
+            models.UniqueConstraint(fields=["district", "year"], condition=Q(level="district"),
+                                    name="task_list_one_per_district_year",
+                                    violation_error_message=_("This district already has a list for that year.")),
+            models.UniqueConstraint(fields=["year"], condition=Q(level="city"), name="task_list_one_city_per_year",
+                                    violation_error_message=_("The city already has a list for that year.")),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False), name="task_list_published_has_time",
+                violation_error_message=_("A published list has a publication time."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.district.name if self.district_id else _("Shanghai")
+        return f"{owner} {self.year} {self.get_level_display()}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class ItemQuerySet(ListQuerySet):
+    def active_on(self, day: datetime.date) -> "ItemQuerySet":
+        return self.filter(Q(exited_at__isnull=True) | Q(exited_at__gt=day))
+
+
+class TaskItem(ScopedModel):
+    """One task on a list: what it asks of a committee, on what basis, at what cost in hours."""
+
+    class Category(models.TextChoices):
+        DUTY = "duty", _("duty by law (依法履职)")
+        ASSISTANCE = "assistance", _("assistance to government (依法协助)")
+        SEAL = "seal", _("seal use (印章使用)")
+
+    task_list = models.ForeignKey(TaskList, verbose_name=_("list"), on_delete=models.PROTECT, related_name="items")
+    code = models.CharField(_("item number"), max_length=20)
+    title = models.CharField(_("task"), max_length=200)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    responsible_unit = models.CharField(_("responsible unit"), max_length=200)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    frequency = models.CharField(_("frequency"), max_length=50, blank=True)
+    hours_per_month = models.DecimalField(_("hours per committee per month"), max_digits=6, decimal_places=1, default=0)
+    forms = models.TextField(_("forms and ledgers"), blank=True)
+    systems = models.TextField(_("information systems"), blank=True)
+    needs_seal = models.BooleanField(_("needs the committee's seal"), default=False)
+    admitted_from = models.CharField(_("admitted from request"), max_length=40, blank=True)
+    exited_at = models.DateField(_("exited on"), null=True, blank=True)
+    exit_reason = models.TextField(_("exit reason"), blank=True)
+
+    scope_paths = {"district": "task_list__district"}
+    city_lookup = "task_list__level"
+    status_lookup = "task_list__status"
+
+    objects = ScopedManager.from_queryset(ItemQuerySet)()
+
+    class Meta:
+        verbose_name = _("list item")
+        verbose_name_plural = _("list items")
+        ordering = ["task_list", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["task_list", "code"], name="task_item_unique_code",
+                                    violation_error_message=_("This list already has an item with that number.")),
+            models.CheckConstraint(condition=Q(hours_per_month__gte=0), name="task_item_hours_non_negative",
+                                   violation_error_message=_("Hours cannot be negative.")),
+            models.CheckConstraint(condition=Q(category__in=["duty", "assistance", "seal"]), name="task_item_category_valid",
+                                   violation_error_message=_("The category is duty, assistance or seal use.")),
+            models.CheckConstraint(condition=Q(exited_at__isnull=True) | ~Q(exit_reason=""),
+                                   name="task_item_exit_has_reason",
+                                   violation_error_message=_("An item that exits the list needs a reason.")),
+            models.CheckConstraint(condition=~Q(title="") & ~Q(code=""), name="task_item_title_required",
+                                   violation_error_message=_("An item number and a task are required.")),
+        ]
+        indexes = [models.Index(fields=["title"], name="task_item_title_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def has_exited_on(self, day: datetime.date) -> bool:
+        return self.exited_at is not None and self.exited_at <= day
+
+
+class Dispatch(ScopedModel):
+    """A listed task sent to one committee, from a start to a due date."""
+
+    item = models.ForeignKey(TaskItem, verbose_name=_("list item"), on_delete=models.PROTECT, related_name="dispatches")
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.PROTECT,
+                                  related_name="dispatches")
+    starts_on = models.DateField(_("from"))
+    due_on = models.DateField(_("due on"))
+    note = models.TextField(_("note"), blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT,
+                                related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    scope_paths = {"district": "committee__street__district", "street": "committee__street", "committee": "committee"}
+
+    class Meta:
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatches")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=F("starts_on")), name="dispatch_due_after_start",
+                                   violation_error_message=_("The due date cannot come before the start.")),
+        ]
+        indexes = [models.Index(fields=["committee", "starts_on", "due_on"], name="dispatch_committee_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item} → {self.committee}"
+
+
+class RefusedDispatch(ScopedModel):
+    """Evidence of an attempt to send a committee something the lists do not allow."""
+
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(TaskItem, verbose_name=_("list item"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    title = models.CharField(_("task"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    reason = models.TextField(_("reason"))
+    attempted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("attempted by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    attempted_at = models.DateTimeField(_("attempted at"), auto_now_add=True)
+
+    scope_paths = {"district": "committee__street__district", "street": "committee__street", "committee": "committee"}
+
+    class Meta:
+        verbose_name = _("refused dispatch")
+        verbose_name_plural = _("refused dispatches")
+        ordering = ["-attempted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.committee}: {self.reason}"

@@ -35,9 +35,12 @@ def _perms(app: str, actions: str, models_: tuple[str, ...]) -> set[str]:
 
 _VIEW_ORG = _perms("committees", "view", _ORG_MODELS)
 _VIEW_INDICATORS = _perms("indicators", "view", ("result", "target", "computationrun"))
+_VIEW_TASKS = _perms("tasks_registry", "view", ("tasklist", "taskitem", "dispatch", "refuseddispatch"))
+_KEEP_LISTS = _perms("tasks_registry", "add change", ("tasklist", "taskitem"))
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.CITY: frozenset(_VIEW_ORG | _VIEW_INDICATORS | {"core.view_auditentry", "committees.view_orgimport"}),
+    Role.CITY: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS | _KEEP_LISTS
+                         | {"core.view_auditentry", "committees.view_orgimport"}),
     Role.DISTRICT: frozenset(
         _VIEW_ORG
         | _perms("committees", "add change", _ORG_MODELS[1:])
@@ -46,14 +49,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _VIEW_INDICATORS
         | _perms("indicators", "add change", ("target",))
         | {"indicators.add_computationrun"}
+        | _VIEW_TASKS | _KEEP_LISTS | {"tasks_registry.add_dispatch"}
     ),
     # No more personal data than needed: departments file requests, they need no worker lists.
-    Role.DEPARTMENT: frozenset(_VIEW_ORG - _perms("committees", "view", ("communityworker", "qualification"))),
+    Role.DEPARTMENT: frozenset(
+        (_VIEW_ORG - _perms("committees", "view", ("communityworker", "qualification")))
+        | _VIEW_TASKS | {"tasks_registry.add_dispatch"}
+    ),
     Role.STREET: frozenset(
         _VIEW_ORG
         | _perms("committees", "add change", ("committeeyear", "communityworker", "qualification", "communityfund"))
         | _perms("committees", "add view", ("orgimport",))
         | _VIEW_INDICATORS
+        | _VIEW_TASKS | {"tasks_registry.add_dispatch"}
     ),
-    Role.COMMITTEE: frozenset(_VIEW_ORG | _VIEW_INDICATORS),
+    Role.COMMITTEE: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS),
 }
