@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal.core.health import health
+from tasks_registry import views as tasks_views
 
 api_v1 = [
     path("", include("committees.api.urls")),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("", include("portal.dashboards.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("org/", include("committees.urls")),
+    path("tasks/", include("tasks_registry.urls")),
+    path("public/task-lists/", tasks_views.public_lists, name="public_task_lists"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -13,12 +13,12 @@ from django.test import Client  # noqa: E402
 from committees.models import OrgImport  # noqa: E402
 from portal.indicators.models import ComputationRun  # noqa: E402
 
-PAGES = ["/", "/org/", "/org/districts/310101/", "/org/streets/310101013/", "/org/committees/", "/org/committees/?q=宝兴",
+PAGES = ["/", "/tasks/lists/", "/tasks/received/", "/org/", "/org/districts/310101/", "/org/streets/310101013/", "/org/committees/", "/org/committees/?q=宝兴",
          "/org/committees/310101013018/", "/api/v1/committees/", "/api/v1/committee-years/?year=2025", "/api/docs/"]
 IMPORTS = ["/org/imports/", "/org/imports/template.xlsx", "/org/export.xlsx"]
 INDICATORS = ["/api/v1/results/?year=2025&scope=district", "/api/v1/targets/", "/api/v1/runs/"]
 USERS = {"city": PAGES + IMPORTS + INDICATORS + ["/indicators/city/310000/"],
-         "huangpu": PAGES + IMPORTS + INDICATORS + ["/org/grants/", "/indicators/district/310101/",
+         "huangpu": PAGES + IMPORTS + INDICATORS + ["/org/grants/", "/tasks/dispatch/", "/indicators/district/310101/",
                                                     "/indicators/district/310101/space.xlsx?year=2025"],
          "huangpu_health": PAGES,
          "waitan": PAGES + IMPORTS + INDICATORS + ["/indicators/street/310101013/"],
@@ -26,7 +26,7 @@ USERS = {"city": PAGES + IMPORTS + INDICATORS + ["/indicators/city/310000/"],
          + INDICATORS + ["/indicators/committee/310101013018/"]}
 
 client = Client()
-for path in ["/accounts/login/", "/health/"]:
+for path in ["/accounts/login/", "/health/", "/public/task-lists/?q=台账"]:
     print(client.get(path).status_code, "anonymous", path)
 for username, pages in USERS.items():
     # Through the login page, as a person does (axes needs the request).

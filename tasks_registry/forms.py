@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Committee, Street
+from portal.core.forms import BootstrapFormMixin
+from tasks_registry.models import TaskItem, TaskList
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class TaskListForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = TaskList
+        fields = ["year"]
+
+
+class TaskItemForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = TaskItem
+        fields = ["code", "title", "category", "responsible_unit", "legal_basis", "description", "frequency",
+                  "hours_per_month", "forms", "systems", "needs_seal"]
+        widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ("legal_basis", "description", "forms", "systems")}
+
+
+class ExitForm(BootstrapFormMixin, forms.Form):
+    exited_at = forms.DateField(label=_("Exits on"), widget=_DATE)
+    exit_reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class DispatchForm(BootstrapFormMixin, forms.Form):
+    """A listed item to chosen committees, or to every committee of a street (one, several or all)."""
+
+    item = forms.ModelChoiceField(label=_("List item"), queryset=TaskItem.objects.none())
+    committees = forms.ModelMultipleChoiceField(label=_("Committees"), queryset=Committee.objects.none(), required=False,
+                                                widget=forms.SelectMultiple(attrs={"size": 8}))
+    street = forms.ModelChoiceField(label=_("Or every committee of a street"), queryset=Street.objects.none(),
+                                    required=False)
+    starts_on = forms.DateField(label=_("From"), widget=_DATE)
+    due_on = forms.DateField(label=_("Due on"), widget=_DATE)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, items, committees, streets, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda item: f"{item.task_list} · {item.code} {item.title}"
+        self.fields["committees"].queryset = committees
+        self.fields["street"].queryset = streets
+        self._committees = committees
+
+    def clean(self):  # noqa: ANN201
+        data = super().clean()
+        chosen = list(data.get("committees") or [])
+        if data.get("street"):
+            chosen += list(self._committees.filter(street=data["street"]))
+        if not chosen:
+            raise forms.ValidationError(_("Choose committees, or a street whose committees all receive the task."))
+        data["targets"] = sorted(set(chosen), key=lambda c: c.code)
+        return data
+
+
+class UnlistedForm(BootstrapFormMixin, forms.Form):
+    """A task that is on no list: the portal refuses it and records the attempt."""
+
+    title = forms.CharField(label=_("Task"), max_length=200)
+    committees = forms.ModelMultipleChoiceField(label=_("Committees"), queryset=Committee.objects.none(),
+                                                widget=forms.SelectMultiple(attrs={"size": 6}))
+    year = forms.IntegerField(label=_("Year"), min_value=1949, max_value=2100)
+
+    def __init__(self, *args, committees, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["committees"].queryset = committees

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from tasks_registry import views
+
+app_name = "tasks"
+
+urlpatterns = [
+    path("lists/", views.list_index, name="list_index"),
+    path("lists/<int:pk>/", views.list_detail, name="list_detail"),
+    path("lists/<int:pk>/publish/", views.list_publish, name="list_publish"),
+    path("lists/<int:pk>/next-year/", views.list_next_year, name="list_next_year"),
+    path("lists/<int:pk>/export.xlsx", views.list_export, name="list_export"),
+    path("lists/<int:list_pk>/items/add/", views.item_edit, name="item_add"),
+    path("lists/<int:list_pk>/items/<int:pk>/", views.item_edit, name="item_edit"),
+    path("lists/<int:list_pk>/items/<int:pk>/exit/", views.item_exit, name="item_exit"),
+    path("dispatch/", views.dispatch, name="dispatch"),
+    path("received/", views.received, name="received"),
+]

@@ -1,0 +1,100 @@
+"""The task list pages, dispatch, what reached a committee, and the public lists."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tasks_registry.models import Dispatch, RefusedDispatch, TaskItem, TaskList
+from tests.tasks_registry.test_lists_and_dispatch import make_list
+
+pytestmark = pytest.mark.django_db
+
+
+def test_district_staff_build_publish_and_carry_a_list_to_next_year(client, world, district_staff) -> None:  # noqa: ANN001
+    client.force_login(district_staff)
+    response = client.post(reverse("tasks:list_index"), {"year": 2027})
+    task_list = TaskList.objects.get(year=2027)
+    assert response.url == reverse("tasks:list_detail", args=[task_list.pk]) and task_list.district == world.huangpu
+    client.post(reverse("tasks:item_add", args=[task_list.pk]), {
+        "code": "001", "title": "居民健康档案信息核对", "category": "assistance", "responsible_unit": "区卫生健康委员会",
+        "hours_per_month": "3.5"})
+    duplicate = client.post(reverse("tasks:item_add", args=[task_list.pk]), {
+        "code": "001", "title": "重复", "category": "duty", "responsible_unit": "区民政局", "hours_per_month": "-1"})
+    assert "本清单已有该序号的事项" in duplicate.content.decode() or "工作量不能为负数" in duplicate.content.decode()
+    client.post(reverse("tasks:list_publish", args=[task_list.pk]))
+    task_list.refresh_from_db()
+    assert task_list.is_published
+    page = client.get(reverse("tasks:list_detail", args=[task_list.pk])).content.decode()
+    assert "居民健康档案信息核对" in page and "退出" in page and "沿用" not in page
+    draft_url = client.post(reverse("tasks:list_next_year", args=[task_list.pk])).url
+    assert "居民健康档案信息核对" in client.get(draft_url).content.decode()
+
+
+def test_the_district_is_reminded_in_q4_until_next_years_list_is_published(world, district_staff) -> None:  # noqa: ANN001
+    from tasks_registry.views import reminder
+
+    assert "12 月 31 日" in reminder(district_staff, [], datetime.date(2026, 10, 1)) or "31" in reminder(
+        district_staff, [], datetime.date(2026, 10, 1))
+    assert reminder(district_staff, [], datetime.date(2026, 9, 30)) is not None  # 2026's list itself is missing
+    published = make_list(district=world.huangpu, year=2027)
+    assert reminder(district_staff, [published], datetime.date(2026, 11, 1)) is None
+
+
+def test_outsiders_may_not_edit_a_list(client, world, other_district_staff, street_officer) -> None:  # noqa: ANN001
+    task_list = make_list(district=world.huangpu, published=False)
+    client.force_login(other_district_staff)
+    assert client.get(reverse("tasks:list_detail", args=[task_list.pk])).status_code == 404
+    client.force_login(street_officer)
+    assert client.get(reverse("tasks:list_detail", args=[task_list.pk])).status_code == 200
+    assert client.post(reverse("tasks:list_publish", args=[task_list.pk])).status_code == 403
+
+
+def test_dispatch_sends_to_a_street_and_shows_a_refusal(client, world, district_staff) -> None:  # noqa: ANN001
+    today = datetime.date.today()
+    item = make_list(district=world.huangpu, year=today.year).items.get()
+    client.force_login(district_staff)
+    response = client.post(reverse("tasks:dispatch"), {"item": item.pk, "street": world.waitan.code,
+                                                       "starts_on": today, "due_on": today})
+    assert response.status_code == 302
+    assert set(Dispatch.objects.values_list("committee_id", flat=True)) == {world.baoxing.code, world.hankou.code}
+    refused = client.post(reverse("tasks:dispatch"), {"unlisted": "1", "title": "创文迎检台账", "year": today.year,
+                                                      "committees": [world.yunnan.code]})
+    assert "不在任何清单上" in refused.content.decode() and RefusedDispatch.objects.count() == 1
+
+
+def test_committee_staff_see_what_was_sent_to_them_and_their_burden(client, world, district_staff,
+                                                                    committee_staff) -> None:  # noqa: ANN001
+    today = datetime.date.today()
+    item = make_list(district=world.huangpu, year=today.year, hours=Decimal("6")).items.get()
+    Dispatch.objects.create(item=item, committee=world.baoxing, starts_on=today, due_on=today, sent_by=district_staff)
+    Dispatch.objects.create(item=item, committee=world.hankou, starts_on=today, due_on=today, sent_by=district_staff)
+    client.force_login(committee_staff)
+    response = client.get(reverse("tasks:received"))
+    assert [d.committee for d in response.context["page"].object_list] == [world.baoxing]
+    assert response.context["meter"]["current"][today.month - 1] == 6
+
+
+def test_the_public_page_shows_published_lists_only_without_login(client, world) -> None:  # noqa: ANN001
+    year = datetime.date.today().year
+    make_list(district=world.huangpu, year=year, title="已发布的任务")
+    make_list(district=world.xuhui, year=year, published=False, title="草稿中的任务")
+    page = client.get(reverse("public_task_lists"), {"year": year}).content.decode()
+    assert "已发布的任务" in page and "草稿中的任务" not in page
+    assert "已发布的任务" not in client.get(reverse("public_task_lists"), {"year": year, "q": "无此任务"}).content.decode()
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_a_list_page_keeps_its_query_count(client, world, district_staff, size, django_assert_max_num_queries) -> None:  # noqa: ANN001
+    task_list = make_list(district=world.huangpu, items=0)
+    TaskItem.objects.bulk_create(TaskItem(task_list=task_list, code=f"{n:04d}", title=f"任务{n}", category="duty",
+                                          responsible_unit="区民政局") for n in range(size))
+    client.force_login(district_staff)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("tasks:list_detail", args=[task_list.pk])).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("tasks:list_index")).status_code == 200
+    client.logout()
+    with django_assert_max_num_queries(5):  # no login: years, districts, items and their count
+        assert client.get(reverse("public_task_lists")).status_code == 200
