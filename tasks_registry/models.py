@@ -200,3 +200,143 @@ class RefusedDispatch(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.title} → {self.committee}: {self.reason}"
+
+
+class RequestQuerySet(ScopedQuerySet):
+    def restrict(self, user, action: str = "view", **kwargs):  # noqa: ANN001, ANN201
+        """District staff: their district's requests; a department: its own; a street: those of its street or
+        filed by it; a committee: those that target it (DOMAIN "Who uses it")."""
+        if not user.is_authenticated or not user.has_perm(
+                kwargs.get("perm") or f"tasks_registry.{action}_admissionrequest"):
+            return self.none()
+        if user.is_superuser or user.scope_level == "city":
+            return self
+        if user.role == "department":
+            return self.filter(department_id=user.department_id)
+        if user.role == "district":
+            return self.filter(district_id=user.district_id)
+        if user.role == "street":
+            return self.filter(Q(street_id=user.street_id) | Q(applicant=user)).distinct()
+        if user.role == "committee":
+            return self.filter(
+                Q(committees=user.committee_id) | Q(scope="streets", streets=user.street_id)
+                | Q(scope="district", district_id=user.district_id)).distinct()
+        return self.none()
+
+
+class AdmissionRequest(ScopedModel):
+    """准入申请: a task on neither list asks to be admitted to the district's list."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        STREET_REVIEW = "street_review", _("street review")
+        DISTRICT_REVIEW = "district_review", _("district review")
+        APPROVED = "approved", _("approved and filed")
+        REJECTED = "rejected", _("rejected")
+        RETURNED = "returned", _("returned for revision")
+
+    class Scope(models.TextChoices):
+        COMMITTEES = "committees", _("chosen committees")
+        STREETS = "streets", _("one or more streets")
+        DISTRICT = "district", _("the whole district")
+
+    OPEN = (Status.DRAFT, Status.STREET_REVIEW, Status.DISTRICT_REVIEW, Status.RETURNED)
+
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applicant"), on_delete=models.PROTECT,
+                                  related_name="admission_requests")
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("committees.Department", verbose_name=_("requesting department"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    # The one street whose committees the request targets: the street reviews it first.
+    street = models.ForeignKey("committees.Street", verbose_name=_("street"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("task"), max_length=200)
+    category = models.CharField(_("category"), max_length=12, choices=TaskItem.Category.choices)
+    legal_basis = models.TextField(_("legal basis"))
+    description = models.TextField(_("description"), blank=True)
+    scope = models.CharField(_("target"), max_length=12, choices=Scope.choices)
+    committees = models.ManyToManyField(Committee, verbose_name=_("committees"), blank=True, related_name="+")
+    streets = models.ManyToManyField("committees.Street", verbose_name=_("streets"), blank=True, related_name="+")
+    hours_per_month = models.DecimalField(_("hours per committee per month"), max_digits=6, decimal_places=1)
+    forms = models.TextField(_("forms and ledgers"), blank=True)
+    systems = models.TextField(_("information systems"), blank=True)
+    needs_seal = models.BooleanField(_("needs the committee's seal"), default=False)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    review_due_on = models.DateField(_("review due on"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    filed_item = models.OneToOneField(TaskItem, verbose_name=_("filed as"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="request")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope_paths = {"district": "district", "street": "street"}
+
+    objects = ScopedManager.from_queryset(RequestQuerySet)()
+
+    class Meta:
+        verbose_name = _("admission request")
+        verbose_name_plural = _("admission requests")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="request_ends_after_start",
+                                   violation_error_message=_("The end cannot come before the start.")),
+            models.CheckConstraint(condition=Q(hours_per_month__gte=0), name="request_hours_non_negative",
+                                   violation_error_message=_("Hours cannot be negative.")),
+            models.CheckConstraint(condition=~Q(status="approved") | Q(filed_item__isnull=False),
+                                   name="request_approved_is_filed",
+                                   violation_error_message=_("An approved request is filed on the list.")),
+        ]
+        indexes = [
+            models.Index(fields=["district", "status", "review_due_on"], name="request_queue_idx"),
+            models.Index(fields=["street", "status"], name="request_street_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"ZR{self.created_at:%Y}-{self.pk:05d}" if self.pk and self.created_at else "—"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def review_overdue(self) -> bool:
+        return (self.status in (self.Status.STREET_REVIEW, self.Status.DISTRICT_REVIEW) and self.review_due_on is not None
+                and self.review_due_on < datetime.date.today())
+
+
+class RequestEvent(models.Model):
+    """The timeline of a request: every transition, comment and attachment, with who and when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        SUBMITTED = "submitted", _("submitted")
+        STREET_APPROVED = "street_approved", _("passed the street review")
+        APPROVED = "approved", _("approved and filed")
+        REJECTED = "rejected", _("rejected")
+        RETURNED = "returned", _("returned for revision")
+        COMMENT = "comment", _("comment")
+        ATTACHMENT = "attachment", _("attachment")
+
+    request = models.ForeignKey(AdmissionRequest, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    text = models.TextField(_("comment"), blank=True)
+    attachment = models.FileField(_("attachment"), upload_to="requests/%Y/%m/", blank=True)
+    attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["request", "at"], name="request_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -35,7 +35,8 @@ def _perms(app: str, actions: str, models_: tuple[str, ...]) -> set[str]:
 
 _VIEW_ORG = _perms("committees", "view", _ORG_MODELS)
 _VIEW_INDICATORS = _perms("indicators", "view", ("result", "target", "computationrun"))
-_VIEW_TASKS = _perms("tasks_registry", "view", ("tasklist", "taskitem", "dispatch", "refuseddispatch"))
+_VIEW_TASKS = _perms("tasks_registry", "view", ("tasklist", "taskitem", "dispatch", "refuseddispatch", "admissionrequest"))
+_FILE_REQUESTS = _perms("tasks_registry", "add change", ("admissionrequest",))
 _KEEP_LISTS = _perms("tasks_registry", "add change", ("tasklist", "taskitem"))
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -49,19 +50,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _VIEW_INDICATORS
         | _perms("indicators", "add change", ("target",))
         | {"indicators.add_computationrun"}
-        | _VIEW_TASKS | _KEEP_LISTS | {"tasks_registry.add_dispatch"}
+        | _VIEW_TASKS | _KEEP_LISTS | _FILE_REQUESTS | {"tasks_registry.add_dispatch"}
     ),
     # No more personal data than needed: departments file requests, they need no worker lists.
     Role.DEPARTMENT: frozenset(
         (_VIEW_ORG - _perms("committees", "view", ("communityworker", "qualification")))
-        | _VIEW_TASKS | {"tasks_registry.add_dispatch"}
+        | _VIEW_TASKS | _FILE_REQUESTS | {"tasks_registry.add_dispatch"}
     ),
     Role.STREET: frozenset(
         _VIEW_ORG
         | _perms("committees", "add change", ("committeeyear", "communityworker", "qualification", "communityfund"))
         | _perms("committees", "add view", ("orgimport",))
         | _VIEW_INDICATORS
-        | _VIEW_TASKS | {"tasks_registry.add_dispatch"}
+        | _VIEW_TASKS | _FILE_REQUESTS | {"tasks_registry.add_dispatch"}
     ),
     Role.COMMITTEE: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS),
 }

@@ -203,6 +203,10 @@ PORTAL_OVERSIZED_HOUSEHOLDS = 3000  # DOMAIN "Hierarchy": split at 3000 househol
 PORTAL_SPACE_STANDARD_DEFAULT = {"office_m2": 150, "elder_m2": 100}  # DOMAIN "Space standard"
 PORTAL_SPACE_STANDARD_MIN_RESIDENT_HOUSEHOLDS = 1500  # DOMAIN "Indicators": the standard applies from 1500
 PORTAL_WORK_FUND_MIN_YUAN = 100_000  # DOMAIN "Indicators": work_fund_coverage
+# DOMAIN "Reference data": Beijing Xicheng's rules, editable defaults (working days, Monday to Friday).
+PORTAL_ADMISSION_FILE_WORKING_DAYS = env_int("PORTAL_ADMISSION_FILE_WORKING_DAYS", 30, minimum=0)
+PORTAL_ADMISSION_REVIEW_WORKING_DAYS = env_int("PORTAL_ADMISSION_REVIEW_WORKING_DAYS", 15, minimum=1)
+PORTAL_ATTACHMENT_MAX_MB = env_int("PORTAL_ATTACHMENT_MAX_MB", 20, minimum=1)
 # Organisation imports: what an upload may be, and above what size a Celery task does the work.
 PORTAL_IMPORT_LIMITS = {
     "upload_bytes": env_int("PORTAL_IMPORT_MAX_MB", 50, minimum=1) * 2**20,
