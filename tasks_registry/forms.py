@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, Street
 from portal.core.forms import BootstrapFormMixin
-from tasks_registry.models import TaskItem, TaskList
+from tasks_registry.models import AdmissionRequest, TaskItem, TaskList
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -69,3 +69,65 @@ class UnlistedForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, committees, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields["committees"].queryset = committees
+
+
+ATTACHMENT_TYPES = {".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff",
+                    ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04"}
+
+
+class AdmissionRequestForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = AdmissionRequest
+        fields = ["title", "category", "legal_basis", "description", "scope", "committees", "streets", "hours_per_month",
+                  "forms", "systems", "needs_seal", "starts_on", "ends_on"]
+        widgets = {"starts_on": _DATE, "ends_on": _DATE,
+                   "committees": forms.SelectMultiple(attrs={"size": 8}), "streets": forms.SelectMultiple(attrs={"size": 5}),
+                   **{f: forms.Textarea(attrs={"rows": 2}) for f in ("legal_basis", "description", "forms", "systems")}}
+
+    def __init__(self, *args, committees, streets, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["committees"].queryset = committees
+        self.fields["streets"].queryset = streets
+        from django.urls import reverse
+
+        similar = reverse("tasks:request_similar") + (f"?exclude={self.instance.pk}" if self.instance.pk else "")
+        # As the applicant types, HTMX shows the list items and open requests that look alike.
+        self.fields["title"].widget.attrs.update({"autocomplete": "off", "hx-get": similar, "hx-target": "#similar",
+                                                  "hx-trigger": "input changed delay:300ms", "hx-swap": "outerHTML"})
+
+    def clean(self):  # noqa: ANN201
+        data = super().clean()
+        scope = data.get("scope")
+        if scope == "committees" and not data.get("committees"):
+            self.add_error("committees", _("Choose the committees the task targets."))
+        if scope == "streets" and not data.get("streets"):
+            self.add_error("streets", _("Choose the streets the task targets."))
+        return data
+
+
+class ReviewForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Opinion or reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000)
+
+
+class CommentForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    attachment = forms.FileField(label=_("Attachment"), required=False,
+                                 help_text=_("PDF, Word, Excel or an image, at most 20 MB."))
+
+    def clean_attachment(self):  # noqa: ANN201
+        from pathlib import Path
+
+        from django.conf import settings
+
+        upload = self.cleaned_data.get("attachment")
+        if upload is None:
+            return None
+        if upload.size > settings.PORTAL_ATTACHMENT_MAX_MB * 2**20:
+            raise forms.ValidationError(_("The file is larger than {n} MB.").format(n=settings.PORTAL_ATTACHMENT_MAX_MB))
+        magic = ATTACHMENT_TYPES.get(Path(upload.name).suffix.lower())
+        head = upload.read(8)
+        upload.seek(0)
+        if magic is None or not head.startswith(magic):
+            raise forms.ValidationError(_("Only PDF, Word (.docx), Excel (.xlsx), PNG and JPEG files can be attached."))
+        return upload

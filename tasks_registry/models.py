@@ -254,7 +254,7 @@ class AdmissionRequest(ScopedModel):
     category = models.CharField(_("category"), max_length=12, choices=TaskItem.Category.choices)
     legal_basis = models.TextField(_("legal basis"))
     description = models.TextField(_("description"), blank=True)
-    scope = models.CharField(_("target"), max_length=12, choices=Scope.choices)
+    scope = models.CharField(_("target scope"), max_length=12, choices=Scope.choices)
     committees = models.ManyToManyField(Committee, verbose_name=_("committees"), blank=True, related_name="+")
     streets = models.ManyToManyField("committees.Street", verbose_name=_("streets"), blank=True, related_name="+")
     hours_per_month = models.DecimalField(_("hours per committee per month"), max_digits=6, decimal_places=1)

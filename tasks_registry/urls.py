@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks_registry import views
+from tasks_registry import request_views, views
 
 app_name = "tasks"
 
@@ -15,4 +15,11 @@ urlpatterns = [
     path("lists/<int:list_pk>/items/<int:pk>/exit/", views.item_exit, name="item_exit"),
     path("dispatch/", views.dispatch, name="dispatch"),
     path("received/", views.received, name="received"),
+    path("requests/", request_views.request_list, name="request_list"),
+    path("requests/new/", request_views.request_edit, name="request_new"),
+    path("requests/similar/", request_views.request_similar, name="request_similar"),
+    path("requests/<int:pk>/", request_views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/edit/", request_views.request_edit, name="request_edit"),
+    path("requests/<int:pk>/<str:action>/", request_views.request_review, name="request_review"),
+    path("requests/<int:pk>/files/<int:event_pk>/", request_views.attachment, name="request_attachment"),
 ]

@@ -196,7 +196,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     unlisted = posted and "unlisted" in request.POST
     form = DispatchForm(request.POST if posted and not unlisted else None, initial={"item": request.GET.get("item")},
                         **choices)
-    unlisted_form = UnlistedForm(request.POST if unlisted else None, committees=choices["committees"],
+    unlisted_form = UnlistedForm(request.POST if unlisted else None, committees=choices["committees"], prefix="unlisted",
                                  initial={"year": timezone.localdate().year})
     refused = None
     if posted and not unlisted and form.is_valid():

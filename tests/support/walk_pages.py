@@ -20,8 +20,9 @@ INDICATORS = ["/api/v1/results/?year=2025&scope=district", "/api/v1/targets/", "
 USERS = {"city": PAGES + IMPORTS + INDICATORS + ["/indicators/city/310000/"],
          "huangpu": PAGES + IMPORTS + INDICATORS + ["/org/grants/", "/tasks/dispatch/", "/indicators/district/310101/",
                                                     "/indicators/district/310101/space.xlsx?year=2025"],
-         "huangpu_health": PAGES,
-         "waitan": PAGES + IMPORTS + INDICATORS + ["/indicators/street/310101013/"],
+         "huangpu_health": PAGES + ["/tasks/requests/", "/tasks/requests/new/", "/tasks/requests/similar/?title=健康台账"],
+         "waitan": PAGES + IMPORTS + INDICATORS + ["/indicators/street/310101013/", "/tasks/requests/",
+                                                   "/tasks/requests/new/", "/tasks/requests/similar/?title=健康台账"],
          "baoxing": [p for p in PAGES if not p.startswith("/org/districts") and not p.startswith("/org/streets/31010101")]
          + INDICATORS + ["/indicators/committee/310101013018/"]}
 

@@ -23,7 +23,8 @@ def new_request(applicant, world, *, scope="committees", committees=None, street
     request = AdmissionRequest.objects.create(
         applicant=applicant, district=world.huangpu, department=getattr(applicant, "department", None),
         title=fields.pop("title", "老年人助餐需求摸排"), category="assistance", legal_basis="《上海市养老服务条例》",
-        scope=scope, hours_per_month=Decimal("3"), starts_on=starts_on, ends_on=datetime.date(2026, 12, 31), **fields)
+        scope=scope, hours_per_month=Decimal("3"), starts_on=starts_on,
+        ends_on=fields.pop("ends_on", max(starts_on, datetime.date(2026, 12, 31))), **fields)
     if committees is not None:
         request.committees.set(committees)
     if streets is not None:
