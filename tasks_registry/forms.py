@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Committee, Street
+from committees.models import Committee, Department, Street
 from portal.core.forms import BootstrapFormMixin
-from tasks_registry.models import AdmissionRequest, TaskItem, TaskList
+from tasks_registry.models import AdmissionRequest, TaskItem, TaskList, ViolationReport
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -116,11 +116,15 @@ class CommentForm(BootstrapFormMixin, forms.Form):
                                  help_text=_("PDF, Word, Excel or an image, at most 20 MB."))
 
     def clean_attachment(self):  # noqa: ANN201
+        return self.clean_attachment_file(self.cleaned_data.get("attachment"))
+
+    @staticmethod
+    def clean_attachment_file(upload):  # noqa: ANN001, ANN205
+        """Size-limited, and of a type the first bytes confirm (a renamed .exe is not a PDF)."""
         from pathlib import Path
 
         from django.conf import settings
 
-        upload = self.cleaned_data.get("attachment")
         if upload is None:
             return None
         if upload.size > settings.PORTAL_ATTACHMENT_MAX_MB * 2**20:
@@ -131,3 +135,24 @@ class CommentForm(BootstrapFormMixin, forms.Form):
         if magic is None or not head.startswith(magic):
             raise forms.ValidationError(_("Only PDF, Word (.docx), Excel (.xlsx), PNG and JPEG files can be attached."))
         return upload
+
+
+class ViolationReportForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ViolationReport
+        fields = ["sender", "title", "sent_on", "description"]
+        widgets = {"sent_on": _DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    evidence_file = forms.FileField(label=_("Evidence"), required=False,
+                                    help_text=_("A photo, a PDF or an Office file of the task as it was sent."))
+
+    def clean_evidence_file(self):  # noqa: ANN201
+        return CommentForm.clean_attachment_file(self.cleaned_data.get("evidence_file"))
+
+
+class HandleReportForm(BootstrapFormMixin, forms.Form):
+    comment = forms.CharField(label=_("Comment or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              max_length=2000)
+    department = forms.ModelChoiceField(label=_("Transfer to"), queryset=Department.objects.none(), required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False,
+                                choices=[("", "—"), *ViolationReport.Outcome.choices])

@@ -340,3 +340,90 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReportQuerySet(ScopedQuerySet):
+    def restrict(self, user, action: str = "view", **kwargs):  # noqa: ANN001, ANN201
+        """A committee: its own reports; a district: its district's; a department: those transferred to it."""
+        if not user.is_authenticated or not user.has_perm(kwargs.get("perm") or f"tasks_registry.{action}_violationreport"):
+            return self.none()
+        if user.is_superuser or user.scope_level == "city":
+            return self
+        if user.role == "department":
+            return self.filter(department_id=user.department_id)
+        return super().restrict(user, action, **kwargs)
+
+
+class ViolationReport(ScopedModel):
+    """违规下沉举报: a committee reports a task sent down without admission."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        ACCEPTED = "accepted", _("accepted")
+        TRANSFERRED = "transferred", _("transferred to the department")
+        CLOSED = "closed", _("closed")
+        DISMISSED = "dismissed", _("dismissed")
+
+    class Outcome(models.TextChoices):
+        WITHDRAWN = "withdrawn", _("the task was withdrawn")
+        ADMITTED = "admitted", _("admitted after review")
+        UNFOUNDED = "unfounded", _("unfounded")
+
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="+")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT,
+                                 related_name="+")
+    sender = models.CharField(_("who sent it"), max_length=200)
+    title = models.CharField(_("what was sent"), max_length=200)
+    sent_on = models.DateField(_("when"))
+    description = models.TextField(_("details"), blank=True)
+    evidence = models.FileField(_("evidence"), upload_to="reports/%Y/%m/", blank=True)
+    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    department = models.ForeignKey("committees.Department", verbose_name=_("transferred to"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope_paths = {"district": "committee__street__district", "street": "committee__street", "committee": "committee"}
+
+    objects = ScopedManager.from_queryset(ReportQuerySet)()
+
+    class Meta:
+        verbose_name = _("violation report")
+        verbose_name_plural = _("violation reports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="closed") | ~Q(outcome=""), name="report_closed_has_outcome",
+                                   violation_error_message=_("A closed report has an outcome.")),
+            models.CheckConstraint(condition=~Q(status="transferred") | Q(department__isnull=False),
+                                   name="report_transferred_has_department",
+                                   violation_error_message=_("A transferred report names the department.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+
+class ReportEvent(models.Model):
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("reported")
+        ACCEPTED = "accepted", _("accepted")
+        DISMISSED = "dismissed", _("dismissed")
+        TRANSFERRED = "transferred", _("transferred to the department")
+        REPLIED = "replied", _("the department replied")
+        CLOSED = "closed", _("closed")
+
+    report = models.ForeignKey(ViolationReport, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    text = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.kind}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks_registry import request_views, views
+from tasks_registry import report_views, request_views, views
 
 app_name = "tasks"
 
@@ -22,4 +22,9 @@ urlpatterns = [
     path("requests/<int:pk>/edit/", request_views.request_edit, name="request_edit"),
     path("requests/<int:pk>/<str:action>/", request_views.request_review, name="request_review"),
     path("requests/<int:pk>/files/<int:event_pk>/", request_views.attachment, name="request_attachment"),
+    path("reports/", report_views.report_list, name="report_list"),
+    path("reports/new/", report_views.report_new, name="report_new"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/evidence/", report_views.report_evidence, name="report_evidence"),
+    path("reports/<int:pk>/<str:action>/", report_views.report_act, name="report_act"),
 ]

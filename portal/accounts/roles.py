@@ -35,7 +35,8 @@ def _perms(app: str, actions: str, models_: tuple[str, ...]) -> set[str]:
 
 _VIEW_ORG = _perms("committees", "view", _ORG_MODELS)
 _VIEW_INDICATORS = _perms("indicators", "view", ("result", "target", "computationrun"))
-_VIEW_TASKS = _perms("tasks_registry", "view", ("tasklist", "taskitem", "dispatch", "refuseddispatch", "admissionrequest"))
+_VIEW_TASKS = _perms("tasks_registry", "view", ("tasklist", "taskitem", "dispatch", "refuseddispatch", "admissionrequest",
+                                               "violationreport"))
 _FILE_REQUESTS = _perms("tasks_registry", "add change", ("admissionrequest",))
 _KEEP_LISTS = _perms("tasks_registry", "add change", ("tasklist", "taskitem"))
 
@@ -50,7 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _VIEW_INDICATORS
         | _perms("indicators", "add change", ("target",))
         | {"indicators.add_computationrun"}
-        | _VIEW_TASKS | _KEEP_LISTS | _FILE_REQUESTS | {"tasks_registry.add_dispatch"}
+        | _VIEW_TASKS | _KEEP_LISTS | _FILE_REQUESTS | {"tasks_registry.add_dispatch", "tasks_registry.change_violationreport"}
     ),
     # No more personal data than needed: departments file requests, they need no worker lists.
     Role.DEPARTMENT: frozenset(
@@ -64,5 +65,5 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _VIEW_INDICATORS
         | _VIEW_TASKS | _FILE_REQUESTS | {"tasks_registry.add_dispatch"}
     ),
-    Role.COMMITTEE: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS),
+    Role.COMMITTEE: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS | {"tasks_registry.add_violationreport"}),
 }

@@ -11,7 +11,8 @@ URL = "/api/v1/imports/"
 
 
 def _csv(code: str, households: int) -> SimpleUploadedFile:
-    return SimpleUploadedFile("committee_years.csv", f"居委会代码,年度,管辖户数,实际居住户数\n{code},2025,{households},10\n".encode())
+    body = f"居委会代码,年度,管辖户数,实际居住户数\n{code},2025,{households},10\n"
+    return SimpleUploadedFile("committee_years.csv", body.encode())
 
 
 def test_upload_check_and_confirm_through_the_api(api, world, district_staff, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
