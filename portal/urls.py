@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from portal.core import notification_views
 from portal.core.health import health
 from tasks_registry import views as tasks_views
 
@@ -22,4 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
+    path("notifications/read/", notification_views.notification_read_all, name="notifications_read"),
 ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core.exceptions import DomainError
+from tasks_registry import notices
 from tasks_registry.models import AdmissionRequest, RequestEvent, TaskItem, TaskList
 
 Status, Kind = AdmissionRequest.Status, RequestEvent.Kind
@@ -77,6 +78,7 @@ def submit(*, actor: Any, request: AdmissionRequest, today: datetime.date | None
     locked.review_due_on = add_working_days(today, settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS)
     locked.save()
     _event(locked, actor, Kind.SUBMITTED)
+    notices.request_waits(locked)
     return locked
 
 
@@ -118,11 +120,13 @@ def approve(*, actor: Any, request: AdmissionRequest, comment: str = "") -> Admi
         locked.review_due_on = add_working_days(today, settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS)
         locked.save()
         _event(locked, actor, Kind.STREET_APPROVED, comment)
+        notices.request_waits(locked)
         return locked
     locked.filed_item = _file(locked)
     locked.status, locked.decided_at = Status.APPROVED, timezone.now()
     locked.save()
     _event(locked, actor, Kind.APPROVED, comment)
+    notices.request_decided(locked)
     return locked
 
 
@@ -160,6 +164,7 @@ def _close(actor: Any, request: AdmissionRequest, reason: str, status: str, kind
     locked.review_due_on = None
     locked.save()
     _event(locked, actor, kind, reason.strip())
+    notices.request_decided(locked)
     return locked
 
 

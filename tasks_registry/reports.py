@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Department
 from portal.core.exceptions import DomainError
+from tasks_registry import notices
 from tasks_registry.models import ReportEvent, ViolationReport
 
 Status, Kind = ViolationReport.Status, ReportEvent.Kind
@@ -37,6 +38,7 @@ def file_report(*, actor: Any, report: ViolationReport) -> ViolationReport:
     report.full_clean(exclude=["evidence"])
     report.save()
     _event(report, actor, Kind.SUBMITTED)
+    notices.report_waits(ViolationReport.objects.select_related("committee__street").get(pk=report.pk))
     return report
 
 
@@ -57,6 +59,7 @@ def dismiss(*, actor: Any, report: ViolationReport, reason: str) -> ViolationRep
     locked.status, locked.outcome = Status.DISMISSED, ViolationReport.Outcome.UNFOUNDED
     locked.save(update_fields=["status", "outcome", "updated_at"])
     _event(locked, actor, Kind.DISMISSED, reason)
+    notices.report_closed(locked)
     return locked
 
 
@@ -68,6 +71,7 @@ def transfer(*, actor: Any, report: ViolationReport, department: Department, com
     locked.status, locked.department = Status.TRANSFERRED, department
     locked.save(update_fields=["status", "department", "updated_at"])
     _event(locked, actor, Kind.TRANSFERRED, comment)
+    notices.report_waits(locked, for_department=True)
     return locked
 
 
@@ -80,6 +84,7 @@ def reply(*, actor: Any, report: ViolationReport, text: str) -> None:
     if not text.strip():
         raise DomainError(_("Write what the department did."), code="empty")
     _event(locked, actor, Kind.REPLIED, text)
+    notices.report_waits(ViolationReport.objects.select_related("committee__street").get(pk=locked.pk))
 
 
 @transaction.atomic
@@ -90,4 +95,5 @@ def close(*, actor: Any, report: ViolationReport, outcome: str, comment: str = "
     locked.status, locked.outcome = Status.CLOSED, outcome
     locked.save(update_fields=["status", "outcome", "updated_at"])
     _event(locked, actor, Kind.CLOSED, comment)
+    notices.report_closed(locked)
     return locked

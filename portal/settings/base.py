@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "portal.core.notifications.bell",
             ],
         },
     },
@@ -225,6 +226,7 @@ FILE_UPLOAD_HANDLERS = [
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "jianfutong@localhost")
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")  # links in notification e-mails
 
 from portal.settings.celery import *  # noqa: E402,F403
 from portal.settings.logging import *  # noqa: E402,F403

@@ -33,4 +33,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.indicators.tasks.compute_recent_years",
         "schedule": crontab(hour=2, minute=7),  # "7 2 * * *": the current and the previous year, before work starts
     },
+    "admission-overdue-reviews": {
+        "task": "tasks_registry.tasks.remind_overdue_reviews",
+        "schedule": crontab(hour=8, minute=30, day_of_week="1-5"),  # working mornings
+    },
+    "district-list-reminders": {
+        "task": "tasks_registry.tasks.remind_district_lists",
+        "schedule": crontab(hour=8, minute=40, day_of_week="1-5"),  # from 1 October until next year's list is out
+    },
 }

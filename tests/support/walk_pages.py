@@ -13,7 +13,7 @@ from django.test import Client  # noqa: E402
 from committees.models import OrgImport  # noqa: E402
 from portal.indicators.models import ComputationRun  # noqa: E402
 
-PAGES = ["/", "/tasks/lists/", "/tasks/received/", "/tasks/reports/",
+PAGES = ["/", "/notifications/", "/tasks/lists/", "/tasks/received/", "/tasks/reports/",
          "/org/", "/org/districts/310101/", "/org/streets/310101013/", "/org/committees/", "/org/committees/?q=宝兴",
          "/org/committees/310101013018/", "/api/v1/committees/", "/api/v1/committee-years/?year=2025", "/api/docs/"]
 IMPORTS = ["/org/imports/", "/org/imports/template.xlsx", "/org/export.xlsx"]
