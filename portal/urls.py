@@ -9,6 +9,7 @@ from tasks_registry import views as tasks_views
 api_v1 = [
     path("", include("committees.api.urls")),
     path("", include("portal.indicators.api.urls")),
+    path("", include("tasks_registry.api.urls")),
 ]
 
 urlpatterns = [
