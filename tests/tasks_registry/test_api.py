@@ -5,7 +5,6 @@ import datetime
 import pytest
 
 from tasks_registry.models import Dispatch, RefusedDispatch, ViolationReport
-from tests.tasks_registry.test_admission import new_request
 from tests.tasks_registry.test_lists_and_dispatch import make_list
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +22,13 @@ def test_dispatch_through_the_api_and_its_refusal(api, world, district_staff, ot
     assert api.post("/api/v1/dispatches/", {"item": other.pk, "committees": [world.baoxing.code], "starts_on": today,
                                             "due_on": today}, format="json").status_code == 403
     api.force_authenticate(district_staff)
-    refused = api.post("/api/v1/dispatches/", {"item": other.pk, "committees": [world.baoxing.code], "starts_on": today,
+    assert api.post("/api/v1/dispatches/", {"item": other.pk, "committees": [world.baoxing.code], "starts_on": today,
+                                            "due_on": today}, format="json").status_code == 404  # not their list
+    draft = make_list(district=world.huangpu, year=today.year + 1, published=False).items.get()
+    refused = api.post("/api/v1/dispatches/", {"item": draft.pk, "committees": [world.baoxing.code], "starts_on": today,
                                                "due_on": today}, format="json")
-    assert refused.status_code in (400, 404)
-    if refused.status_code == 400:
-        assert RefusedDispatch.objects.exists()
+    assert refused.status_code == 400 and refused.data["code"] == "dispatch_refused" and "尚未发布" in refused.data["message"]
+    assert RefusedDispatch.objects.get().item == draft
 
 
 def test_requests_through_the_api(api, world, department_staff, district_staff) -> None:  # noqa: ANN001
