@@ -10,6 +10,7 @@ urlpatterns = [
     path("lists/<int:pk>/publish/", views.list_publish, name="list_publish"),
     path("lists/<int:pk>/next-year/", views.list_next_year, name="list_next_year"),
     path("lists/<int:pk>/export.xlsx", views.list_export, name="list_export"),
+    path("lists/<int:pk>/import/", views.list_import, name="list_import"),
     path("lists/<int:list_pk>/items/add/", views.item_edit, name="item_add"),
     path("lists/<int:list_pk>/items/<int:pk>/", views.item_edit, name="item_edit"),
     path("lists/<int:list_pk>/items/<int:pk>/exit/", views.item_exit, name="item_exit"),

@@ -152,6 +152,25 @@ def list_next_year(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def list_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Items from .xlsx (the export's format) into a draft list; all or nothing, every error shown."""
+    from tasks_registry.list_import import import_items
+
+    task_list = _editable_list(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None or getattr(request, "upload_too_large", False):
+        messages.error(request, _("Choose an .xlsx file made from the export."))
+        return redirect("tasks:list_detail", pk=pk)
+    written, errors = import_items(task_list, upload)
+    if errors:
+        return render(request, "tasks_registry/list_import_errors.html", {"task_list": task_list, "errors": errors},
+                      status=400)
+    messages.success(request, _("{n} items were imported.").format(n=written))
+    return redirect("tasks:list_detail", pk=pk)
+
+
+@login_required
 def list_export(request: HttpRequest, pk: int) -> HttpResponse:
     from openpyxl import Workbook
 

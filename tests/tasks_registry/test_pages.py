@@ -98,3 +98,33 @@ def test_a_list_page_keeps_its_query_count(client, world, district_staff, size, 
     client.logout()
     with django_assert_max_num_queries(5):  # no login: years, districts, items and their count
         assert client.get(reverse("public_task_lists")).status_code == 200
+
+
+def test_a_draft_list_imports_items_from_an_exported_workbook(client, world, district_staff) -> None:  # noqa: ANN001
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    source = make_list(district=world.huangpu, items=3)
+    client.force_login(district_staff)
+    exported = client.get(reverse("tasks:list_export", args=[source.pk])).getvalue()
+    draft = make_list(district=world.huangpu, year=2030, published=False, items=0)
+    response = client.post(reverse("tasks:list_import", args=[draft.pk]),
+                           {"file": SimpleUploadedFile("list.xlsx", exported)})
+    assert response.status_code == 302
+    assert list(draft.items.values_list("code", "title", "hours_per_month")) == list(
+        source.items.values_list("code", "title", "hours_per_month"))
+
+    workbook = openpyxl.load_workbook(io.BytesIO(exported))
+    sheet = workbook.active
+    sheet.append(["001", "重复的序号", "依法协助事项", "区民政局"])
+    sheet.append(["009", "", "不存在的类别", "区民政局", None, None, None, -2])
+    broken = io.BytesIO()
+    workbook.save(broken)
+    before = list(draft.items.values_list("code", "title"))
+    response = client.post(reverse("tasks:list_import", args=[draft.pk]),
+                           {"file": SimpleUploadedFile("list.xlsx", broken.getvalue())})
+    content = response.content.decode()
+    assert response.status_code == 400 and "与第 2 行的序号相同" in content and "<td class=\"text-end\">6</td>" in content
+    assert list(draft.items.values_list("code", "title")) == before, "nothing was imported"
