@@ -67,7 +67,8 @@ def import_items(task_list: TaskList, upload: IO[bytes]) -> tuple[int, list[Item
     columns = {index: names[text] for index, text in enumerate(header) if text in names}
     errors: list[ItemError] = []
     if "code" not in columns.values() or "title" not in columns.values():
-        return 0, [ItemError(1, "", "", _("The first row must hold the column headers, with at least the item number and the task."))]
+        message = _("The first row must hold the column headers, with at least the item number and the task.")
+        return 0, [ItemError(1, "", "", message)]
     existing = {item.code: item for item in task_list.items.all()}
     seen: dict[str, int] = {}
     items: list[TaskItem] = []
