@@ -35,6 +35,7 @@ class DispatchForm(BootstrapFormMixin, forms.Form):
                                                 widget=forms.SelectMultiple(attrs={"size": 8}))
     street = forms.ModelChoiceField(label=_("Or every committee of a street"), queryset=Street.objects.none(),
                                     required=False)
+    everywhere = forms.BooleanField(label=_("Or every committee I may send tasks to (the whole district)"), required=False)
     starts_on = forms.DateField(label=_("From"), widget=_DATE)
     due_on = forms.DateField(label=_("Due on"), widget=_DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
@@ -52,6 +53,8 @@ class DispatchForm(BootstrapFormMixin, forms.Form):
         chosen = list(data.get("committees") or [])
         if data.get("street"):
             chosen += list(self._committees.filter(street=data["street"]))
+        if data.get("everywhere"):
+            chosen += list(self._committees)
         if not chosen:
             raise forms.ValidationError(_("Choose committees, or a street whose committees all receive the task."))
         data["targets"] = sorted(set(chosen), key=lambda c: c.code)

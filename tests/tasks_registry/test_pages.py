@@ -59,6 +59,9 @@ def test_dispatch_sends_to_a_street_and_shows_a_refusal(client, world, district_
                                                        "starts_on": today, "due_on": today})
     assert response.status_code == 302
     assert set(Dispatch.objects.values_list("committee_id", flat=True)) == {world.baoxing.code, world.hankou.code}
+    client.post(reverse("tasks:dispatch"), {"item": item.pk, "everywhere": "on", "starts_on": today, "due_on": today})
+    assert Dispatch.objects.filter(committee=world.yunnan).exists()  # the whole district
+    assert not Dispatch.objects.filter(committee=world.xuhui_committee).exists()
     refused = client.post(reverse("tasks:dispatch"), {"unlisted": "1", "unlisted-title": "创文迎检台账",
                                                       "unlisted-year": today.year, "unlisted-committees": [world.yunnan.code]})
     assert "不在任何清单上" in refused.content.decode() and RefusedDispatch.objects.count() == 1
