@@ -14,18 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, District
 from committees.models.annual import YEAR_MAX, YEAR_MIN
-from portal.core.scoping import ScopedManager, ScopedModel, ScopedQuerySet
+from portal.core.scoping import ScopedManager, ScopedModel, ScopedQuerySet, SharedRowsQuerySet
 
 _YEAR = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
 
-class ListQuerySet(ScopedQuerySet):
-    def restrict(self, user, action: str = "view", **kwargs):  # noqa: ANN001, ANN201
-        """The user's district's lists, and for reading also the city's, which apply everywhere."""
-        scoped = super().restrict(user, action, **kwargs)
-        if action == "view" and user.is_authenticated and user.has_perm(f"tasks_registry.view_{self.model._meta.model_name}"):
-            return scoped | self.filter(**{self.model.city_lookup: TaskList.Level.CITY})
-        return scoped
+class ListQuerySet(SharedRowsQuerySet):
+    """The user's district's lists (or items), and for reading also the city's, which apply everywhere."""
+
+    def shared_q(self) -> Q:
+        return Q(**{self.model.city_lookup: TaskList.Level.CITY})
 
     def published(self) -> "ListQuerySet":
         return self.filter(**{self.model.status_lookup: TaskList.Status.PUBLISHED})

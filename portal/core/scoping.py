@@ -116,3 +116,17 @@ class ScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SharedRowsQuerySet(ScopedQuerySet):
+    """Scoped as every model, and for reading also the rows every unit shares: the city's targets, results
+    and task list apply to all districts. Subclasses say which rows those are in `shared_q()`."""
+
+    def shared_q(self) -> Q:
+        raise NotImplementedError
+
+    def restrict(self, user: User, action: str = "view", *, perm: str | None = None, include_grants: bool = True) -> Self:
+        scoped = super().restrict(user, action, perm=perm, include_grants=include_grants)
+        if action == "view" and user.is_authenticated and user.has_perm(perm or permission_name(self.model, "view")):
+            return scoped | self.filter(self.shared_q())
+        return scoped

@@ -8,30 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, District, Street
 from committees.models.annual import YEAR_MAX, YEAR_MIN
-from portal.core.scoping import ScopedManager, ScopedModel, ScopedQuerySet
+from portal.core.scoping import ScopedManager, ScopedModel, SharedRowsQuerySet
 from portal.indicators.registry import BY_CODE, CHOICES, CITY_CODE
 
 _YEAR = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
 
-class WithCityRows(ScopedQuerySet):
-    """Scoped as every model, and for reading also the city-wide rows, which everyone may compare with."""
-
-    city_q = Q()
-
-    def restrict(self, user, action: str = "view", **kwargs):  # noqa: ANN001, ANN201
-        scoped = super().restrict(user, action, **kwargs)
-        if action == "view" and user.is_authenticated and user.has_perm(f"indicators.view_{self.model._meta.model_name}"):
-            return scoped | self.filter(self.city_q)
-        return scoped
+class ResultQuerySet(SharedRowsQuerySet):
+    def shared_q(self) -> Q:
+        return Q(scope="city")
 
 
-class ResultQuerySet(WithCityRows):
-    city_q = Q(scope="city")
-
-
-class TargetQuerySet(WithCityRows):
-    city_q = Q(district__isnull=True)
+class TargetQuerySet(SharedRowsQuerySet):
+    def shared_q(self) -> Q:
+        return Q(district__isnull=True)
 
 
 class Target(ScopedModel):
