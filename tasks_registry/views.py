@@ -1,13 +1,12 @@
 """Task list pages, dispatch, what reached a committee with its burden meter, and the public lists."""
 
 import datetime
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,12 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from committees.models import Committee, District, Street
 from portal.core.exceptions import DomainError
 from portal.core.services import record_save
+from portal.core.spreadsheets import write_table, xlsx_response
 from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm
 from tasks_registry import services
 from tasks_registry.forms import DispatchForm, ExitForm, TaskItemForm, TaskListForm, UnlistedForm
 from tasks_registry.models import Dispatch, RefusedDispatch, TaskItem, TaskList
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _search(items, q: str):  # noqa: ANN001, ANN202
@@ -172,26 +170,20 @@ def list_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def list_export(request: HttpRequest, pk: int) -> HttpResponse:
-    from openpyxl import Workbook
-
-    from committees.interchange.exporter import cell_for
-
     task_list = get_scoped_or_404(request, TaskList.objects.select_related("district"), pk=pk)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(task_list.year))
     fields = ["code", "title", "category", "responsible_unit", "legal_basis", "description", "frequency",
               "hours_per_month", "forms", "systems", "needs_seal", "exited_at", "exit_reason"]
-    sheet.append([str(TaskItem._meta.get_field(f).verbose_name) for f in fields])
-    for item in task_list.items.order_by("code").iterator():
-        values = [getattr(item, f) for f in fields]
-        values[2] = item.get_category_display()
-        values[10] = _("yes") if item.needs_seal else _("no")
-        sheet.append([cell_for(sheet, v) for v in values])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=f"task-list-{task_list.district_id or 'city'}-{task_list.year}.xlsx",
-                        content_type=XLSX)
+
+    def rows():  # noqa: ANN202
+        for item in task_list.items.order_by("code").iterator():
+            values = [getattr(item, f) for f in fields]
+            values[2] = item.get_category_display()
+            values[10] = _("yes") if item.needs_seal else _("no")
+            yield values
+
+    header = [str(TaskItem._meta.get_field(f).verbose_name) for f in fields]
+    return xlsx_response(lambda target: write_table(target, str(task_list.year), header, rows()),
+                         f"task-list-{task_list.district_id or 'city'}-{task_list.year}.xlsx")
 
 
 # --- dispatch ---------------------------------------------------------------------------------------

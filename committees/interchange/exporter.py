@@ -16,9 +16,9 @@ from django.db.models import QuerySet
 
 from committees.interchange.schema import SHEETS, WORD_FOR, Column, Sheet
 from committees.models import Committee, CommitteeYear, CommunityFund, CommunityWorker, District, Qualification, Street
+from portal.core.spreadsheets import cell_for
 
 CHUNK = 2000
-_DATE_FORMAT = "yyyy-mm-dd"
 
 # sheet -> (model, the values_list fields in column order)
 _SOURCES: dict[str, tuple[type, tuple[str, ...]]] = {
@@ -96,22 +96,6 @@ def write_workbook(target: IO[bytes] | Path | str, sheets: dict[str, Iterator[li
         for values in sheets[sheet.name]:
             worksheet.append([cell_for(worksheet, value) for value in values])
     workbook.save(target)
-
-
-def cell_for(worksheet: Any, value: Any) -> Any:
-    """Dates as date cells; text that looks like a formula stays text (a worker named "=HYPERLINK(…)"
-    must not become a live link in someone's spreadsheet)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(worksheet, value=value)
-        cell.number_format = _DATE_FORMAT
-        return cell
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(worksheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
 
 
 def write_csv_folder(folder: Path, sheets: dict[str, Iterator[list[Any]]]) -> None:

@@ -1,15 +1,13 @@
 """Import and export pages: upload, the error report to fix from, confirm, the summary; template and export."""
 
 import contextlib
-import io
 from collections.abc import Callable
-from typing import IO
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +17,9 @@ from committees.forms import ImportUploadForm
 from committees.interchange import exporter, services
 from committees.interchange.schema import SHEET_BY_NAME
 from committees.models import Committee, OrgImport
+from portal.core.spreadsheets import write_table, xlsx_response
 from portal.core.views import get_scoped_or_404, paginate, require_perm, template_for
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 100
 
 
@@ -117,23 +115,18 @@ def _import_step(request: HttpRequest, pk: int, step: Callable[..., OrgImport]) 
 @login_required
 def import_errors_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The error report as a workbook, to work through beside the file."""
-    from openpyxl import Workbook
-
     org_import = get_scoped_or_404(request, OrgImport.objects.all(), pk=pk)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Errors"))
-    sheet.append([_("Sheet"), _("Row"), _("Column"), _("Value"), _("Problem")])
-    for error in org_import.errors:
-        values = [error["sheet"], error["row"] or "", error.get("header") or error["column"] or "", error["value"],
-                  error["message"]]
-        sheet.append([exporter.cell_for(sheet, value) for value in values])
-    return _xlsx_response(workbook.save, f"errors-{org_import.pk}.xlsx")
+    rows = ([e["sheet"], e["row"] or "", e.get("header") or e["column"] or "", e["value"], e["message"]]
+            for e in org_import.errors)
+    return xlsx_response(lambda target: write_table(target, _("Errors"), [_("Sheet"), _("Row"), _("Column"), _("Value"),
+                                                                          _("Problem")], rows),
+                         f"errors-{org_import.pk}.xlsx")
 
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     require_perm(request, OrgImport, "view")
-    return _xlsx_response(exporter.write_template, "organisation-template.xlsx")
+    return xlsx_response(exporter.write_template, "organisation-template.xlsx")
 
 
 @login_required
@@ -142,13 +135,6 @@ def export_scope(request: HttpRequest) -> HttpResponse:
     require_perm(request, Committee, "view")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     unit = request.user.street_id or request.user.district_id or "shanghai"
-    return _xlsx_response(lambda target: exporter.write_workbook(target, exporter.scope_sheets(request.user)),
+    return xlsx_response(lambda target: exporter.write_workbook(target, exporter.scope_sheets(request.user)),
                           f"organisation-{unit}-{stamp}.xlsx")
-
-
-def _xlsx_response(write: Callable[[IO[bytes]], None], filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    write(buffer)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX)
 

@@ -1,13 +1,12 @@
 """The indicator dashboards: city → district → street → committee, for a year, with drill-down and exports."""
 
-import io
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.models import Committee, District, Street
 from portal.core.services import record_save
+from portal.core.spreadsheets import write_table, xlsx_response
 from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm
 from portal.indicators import selectors, services
 from portal.indicators.forms import TargetForm
 from portal.indicators.models import ComputationRun, Result, Target
 from portal.indicators.registry import BY_CODE, CITY_CODE, INDICATORS
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _UNIT_MODELS: dict[str, type[Model]] = {"district": District, "street": Street, "committee": Committee}
 # For a unit, the Committee lookups that select its committees.
 _COMMITTEES_OF = {"district": "street__district_id", "street": "street_id", "committee": "code"}
@@ -157,16 +156,10 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, scope: str, code: str, table: str) -> HttpResponse:
     """Every table of a dashboard as .xlsx, with the same numbers as the page and the API."""
-    from openpyxl import Workbook
-
-    from committees.interchange.exporter import cell_for
-
     unit = _unit(request, scope, code)
     code = CITY_CODE if scope == "city" else code
     history = selectors.unit_results(scope, code)
     year = _year(request, sorted({r.year for r in history}))
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(table)
     if table == "results":
         header = [_("Indicator"), _("Year"), _("Numerator"), _("Denominator"), _("Value"), _("Missing records")]
         body = [[str(BY_CODE[r.indicator].name), r.year, r.numerator, r.denominator, r.value, r.missing]
@@ -182,13 +175,7 @@ def export(request: HttpRequest, scope: str, code: str, table: str) -> HttpRespo
         header, body = _shortfall_sheet(table, rows)
     else:
         raise Http404
-    sheet.append(header)
-    for values in body:
-        sheet.append([cell_for(sheet, value) for value in values])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=f"{scope}-{code}-{year}-{table}.xlsx", content_type=XLSX)
+    return xlsx_response(lambda target: write_table(target, table, header, body), f"{scope}-{code}-{year}-{table}.xlsx")
 
 
 def _shortfall_sheet(table: str, rows: Any) -> tuple[list, list]:
