@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,6 +80,15 @@ def submit(*, actor: Any, request: AdmissionRequest, today: datetime.date | None
     _event(locked, actor, Kind.SUBMITTED)
     notices.request_waits(locked)
     return locked
+
+
+def waiting_for(user: Any) -> Q:
+    """The requests at the stage this person reviews, in their unit: their queue (may_review, as a filter)."""
+    if user.role == "street":
+        return Q(status=Status.STREET_REVIEW, street_id=user.street_id)
+    if user.role == "district":
+        return Q(status=Status.DISTRICT_REVIEW, district_id=user.district_id)
+    return Q(pk__in=[])
 
 
 def may_review(actor: Any, request: AdmissionRequest) -> bool:

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,27 +21,18 @@ Status = AdmissionRequest.Status
 APPLICANT = ("applicant__committee", "applicant__street", "applicant__district", "applicant__department__district")
 
 
-def _queue_filter(user) -> Q:  # noqa: ANN001
-    """What waits for this person: the stage they review, in their unit."""
-    if user.role == "street":
-        return Q(status=Status.STREET_REVIEW, street_id=user.street_id)
-    if user.role == "district":
-        return Q(status=Status.DISTRICT_REVIEW, district_id=user.district_id)
-    return Q(pk__in=[])
-
-
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
     require_perm(request, AdmissionRequest, "view")
     tab = request.GET.get("tab") or ("queue" if request.user.role in ("street", "district") else "mine")
     requests = AdmissionRequest.objects.restrict(request.user).select_related(*APPLICANT, "street", "department")
     if tab == "queue":
-        requests = requests.filter(_queue_filter(request.user)).order_by("review_due_on", "id")
+        requests = requests.filter(admission.waiting_for(request.user)).order_by("review_due_on", "id")
     elif tab == "mine":
         requests = requests.filter(applicant=request.user)
     return render(request, "tasks_registry/request_list.html", {
         "page": paginate(request, requests), "tab": tab, "today": timezone.localdate(),
-        "queue_count": AdmissionRequest.objects.restrict(request.user).filter(_queue_filter(request.user)).count()})
+        "queue_count": AdmissionRequest.objects.restrict(request.user).filter(admission.waiting_for(request.user)).count()})
 
 
 def _choices(user) -> dict:  # noqa: ANN001
