@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from certificates import views as certificate_views
 from portal.core import notification_views
 from portal.core.health import health
 from tasks_registry import views as tasks_views
@@ -17,6 +18,8 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("org/", include("committees.urls")),
     path("tasks/", include("tasks_registry.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("public/certificates/", certificate_views.public_list, name="public_certificates"),
     path("public/task-lists/", tasks_views.public_lists, name="public_task_lists"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

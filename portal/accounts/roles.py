@@ -38,10 +38,11 @@ _VIEW_INDICATORS = _perms("indicators", "view", ("result", "target", "computatio
 _VIEW_TASKS = _perms("tasks_registry", "view", ("tasklist", "taskitem", "dispatch", "refuseddispatch", "admissionrequest",
                                                "violationreport"))
 _FILE_REQUESTS = _perms("tasks_registry", "add change", ("admissionrequest",))
+_VIEW_CERTIFICATES = _perms("certificates", "view", ("certificatetype",))
 _KEEP_LISTS = _perms("tasks_registry", "add change", ("tasklist", "taskitem"))
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.CITY: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS | _KEEP_LISTS
+    Role.CITY: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS | _KEEP_LISTS | _VIEW_CERTIFICATES
                          | {"core.view_auditentry", "committees.view_orgimport"}),
     Role.DISTRICT: frozenset(
         _VIEW_ORG
@@ -52,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _perms("indicators", "add change", ("target",))
         | {"indicators.add_computationrun"}
         | _VIEW_TASKS | _KEEP_LISTS | _FILE_REQUESTS | {"tasks_registry.add_dispatch", "tasks_registry.change_violationreport"}
+        | _VIEW_CERTIFICATES | _perms("certificates", "add change", ("certificatetype",))
     ),
     # No more personal data than needed: departments file requests, they need no worker lists.
     Role.DEPARTMENT: frozenset(
@@ -64,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _perms("committees", "add view", ("orgimport",))
         | _VIEW_INDICATORS
         | _VIEW_TASKS | _FILE_REQUESTS | {"tasks_registry.add_dispatch"}
+        | _VIEW_CERTIFICATES
     ),
-    Role.COMMITTEE: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS | {"tasks_registry.add_violationreport"}),
+    Role.COMMITTEE: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS | _VIEW_CERTIFICATES
+                              | {"tasks_registry.add_violationreport"}),
 }

@@ -16,19 +16,21 @@ from portal.indicators.models import ComputationRun  # noqa: E402
 PAGES = ["/", "/notifications/", "/tasks/lists/", "/tasks/received/", "/tasks/reports/",
          "/org/", "/org/districts/310101/", "/org/streets/310101013/", "/org/committees/", "/org/committees/?q=宝兴",
          "/org/committees/310101013018/", "/api/v1/committees/", "/api/v1/committee-years/?year=2025", "/api/docs/"]
+CERTIFICATES = ["/certificates/?q=开个死亡证明", "/certificates/catalogue/"]  # not for departments
 IMPORTS = ["/org/imports/", "/org/imports/template.xlsx", "/org/export.xlsx"]
 INDICATORS = ["/api/v1/results/?year=2025&scope=district", "/api/v1/targets/", "/api/v1/runs/"]
-USERS = {"city": PAGES + IMPORTS + INDICATORS + ["/indicators/city/310000/"],
-         "huangpu": PAGES + IMPORTS + INDICATORS + ["/org/grants/", "/tasks/dispatch/", "/indicators/district/310101/",
-                                                    "/indicators/district/310101/space.xlsx?year=2025"],
+USERS = {"city": PAGES + CERTIFICATES + IMPORTS + INDICATORS + ["/indicators/city/310000/"],
+         "huangpu": PAGES + CERTIFICATES + IMPORTS + INDICATORS + [
+             "/org/grants/", "/tasks/dispatch/", "/indicators/district/310101/",
+             "/indicators/district/310101/space.xlsx?year=2025"],
          "huangpu_health": PAGES + ["/tasks/requests/", "/tasks/requests/new/", "/tasks/requests/similar/?title=健康台账"],
-         "waitan": PAGES + IMPORTS + INDICATORS + ["/indicators/street/310101013/", "/tasks/requests/",
+         "waitan": PAGES + CERTIFICATES + IMPORTS + INDICATORS + ["/indicators/street/310101013/", "/tasks/requests/",
                                                    "/tasks/requests/new/", "/tasks/requests/similar/?title=健康台账"],
          "baoxing": [p for p in PAGES if not p.startswith("/org/districts") and not p.startswith("/org/streets/31010101")]
-         + INDICATORS + ["/indicators/committee/310101013018/"]}
+         + INDICATORS + CERTIFICATES + ["/indicators/committee/310101013018/"]}
 
 client = Client()
-for path in ["/accounts/login/", "/health/", "/public/task-lists/?q=台账"]:
+for path in ["/accounts/login/", "/health/", "/public/task-lists/?q=台账", "/public/certificates/?q=死亡"]:
     print(client.get(path).status_code, "anonymous", path)
 for username, pages in USERS.items():
     # Through the login page, as a person does (axes needs the request).
