@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certificates import views
+from certificates import register_views, views
 
 app_name = "certificates"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("catalogue/add/", views.type_edit, name="type_add"),
     path("catalogue/<int:pk>/", views.type_edit, name="type_edit"),
     path("catalogue/export.xlsx", views.catalogue_export, name="catalogue_export"),
+    path("register/", register_views.register_list, name="register"),
+    path("register/new/", register_views.register_new, name="register_new"),
+    path("register/<int:pk>/", register_views.register_detail, name="register_detail"),
+    path("register/<int:pk>/print/", register_views.register_print, name="register_print"),
+    path("seals/", register_views.seal_register, name="seals"),
+    path("statistics/", register_views.statistics, name="statistics"),
 ]

@@ -124,3 +124,16 @@ def client():  # noqa: ANN201
             super().force_login(user, backend)
 
     return PortalClient()
+
+
+@pytest.fixture
+def national_catalogue(db):  # noqa: ANN001, ANN201
+    """The seeded certificate catalogue, back after a transactional test has flushed the migrations' rows."""
+    import importlib
+
+    from django.apps import apps
+
+    from certificates.models import CertificateType
+
+    if not CertificateType.objects.exists():
+        importlib.import_module("certificates.migrations.0002_national_catalogue").load(apps, None)

@@ -38,7 +38,7 @@ _VIEW_INDICATORS = _perms("indicators", "view", ("result", "target", "computatio
 _VIEW_TASKS = _perms("tasks_registry", "view", ("tasklist", "taskitem", "dispatch", "refuseddispatch", "admissionrequest",
                                                "violationreport"))
 _FILE_REQUESTS = _perms("tasks_registry", "add change", ("admissionrequest",))
-_VIEW_CERTIFICATES = _perms("certificates", "view", ("certificatetype",))
+_VIEW_CERTIFICATES = _perms("certificates", "view", ("certificatetype", "registration", "sealuse"))
 _KEEP_LISTS = _perms("tasks_registry", "add change", ("tasklist", "taskitem"))
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -69,5 +69,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _VIEW_CERTIFICATES
     ),
     Role.COMMITTEE: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS | _VIEW_CERTIFICATES
-                              | {"tasks_registry.add_violationreport"}),
+                              | {"tasks_registry.add_violationreport"}
+                              | _perms("certificates", "add change", ("registration", "sealuse"))),
 }

@@ -4,6 +4,7 @@ With nothing set the portal runs on the embedded default: a SQLite file under va
 run in-process. DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis with real workers.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -208,6 +209,9 @@ PORTAL_WORK_FUND_MIN_YUAN = 100_000  # DOMAIN "Indicators": work_fund_coverage
 PORTAL_ADMISSION_FILE_WORKING_DAYS = env_int("PORTAL_ADMISSION_FILE_WORKING_DAYS", 30, minimum=0)
 PORTAL_ADMISSION_REVIEW_WORKING_DAYS = env_int("PORTAL_ADMISSION_REVIEW_WORKING_DAYS", 15, minimum=1)
 PORTAL_ATTACHMENT_MAX_MB = env_int("PORTAL_ATTACHMENT_MAX_MB", 20, minimum=1)
+# The key of the ID-number hash (finding repeat applicants without keeping numbers in clear). Set it in
+# production and never change it: a new key makes earlier hashes unmatchable.
+PORTAL_ID_HASH_KEY = env_secret("PORTAL_ID_HASH_KEY") or hashlib.sha256(f"id-hash:{SECRET_KEY}".encode()).hexdigest()
 # Organisation imports: what an upload may be, and above what size a Celery task does the work.
 PORTAL_IMPORT_LIMITS = {
     "upload_bytes": env_int("PORTAL_IMPORT_MAX_MB", 50, minimum=1) * 2**20,
