@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalogue/add/", views.type_edit, name="type_add"),
     path("catalogue/<int:pk>/", views.type_edit, name="type_edit"),
     path("catalogue/export.xlsx", views.catalogue_export, name="catalogue_export"),
+    path("catalogue/import/", views.catalogue_import, name="catalogue_import"),
     path("register/", register_views.register_list, name="register"),
     path("register/new/", register_views.register_new, name="register_new"),
     path("register/<int:pk>/", register_views.register_detail, name="register_detail"),

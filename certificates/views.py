@@ -104,6 +104,26 @@ def type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["POST"])
+def catalogue_import(request: HttpRequest) -> HttpResponse:
+    """District staff load their district's catalogue from .xlsx; all or nothing."""
+    from certificates.catalogue_import import import_catalogue
+
+    require_perm(request, CertificateType, "change")
+    if not request.user.district_id:
+        raise PermissionDenied
+    upload = request.FILES.get("file")
+    if upload is None or getattr(request, "upload_too_large", False):
+        messages.error(request, _("Choose an .xlsx file made from the export."))
+        return redirect("certificates:catalogue")
+    written, errors = import_catalogue(request.user.district_id, upload)
+    if errors:
+        return render(request, "certificates/import_errors.html", {"errors": errors}, status=400)
+    messages.success(request, _("{n} certificate types were imported for your district.").format(n=written))
+    return redirect("certificates:catalogue")
+
+
+@login_required
 def catalogue_export(request: HttpRequest) -> HttpResponse:
     require_perm(request, CertificateType, "view")
     header = [_("Certificate"), _("Other names"), _("Sub-items"), _("Rule"), _("Conditions"), _("Alternative route"),

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("committees.api.urls")),
     path("", include("portal.indicators.api.urls")),
     path("", include("tasks_registry.api.urls")),
+    path("", include("certificates.api.urls")),
 ]
 
 urlpatterns = [

@@ -109,3 +109,36 @@ def test_the_lookup_costs_the_same_queries_however_big_the_catalogue(client, wor
                                                          district=world.huangpu) for n in range(300)])
     with django_assert_num_queries(6):
         assert client.get(reverse("certificates:lookup"), {"q": "死亡"}).status_code == 200
+
+
+def test_the_catalogue_exports_and_a_changed_row_imports_as_a_district_override(client, world, district_staff) -> None:  # noqa: ANN001
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(district_staff)
+    exported = client.get(reverse("certificates:catalogue_export")).getvalue()
+    unchanged = client.post(reverse("certificates:catalogue_import"), {"file": SimpleUploadedFile("c.xlsx", exported)})
+    assert unchanged.status_code == 302 and not CertificateType.objects.filter(district=world.huangpu).exists()
+    workbook = openpyxl.load_workbook(io.BytesIO(exported))
+    sheet = workbook.active
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "居民养犬证明":
+            row[6].value = "黄浦公安分局"
+    sheet.append(["黄浦区老年人优待证明", "优待证明", "", "可以据实出具", "核对本人身份证和户口簿", "", "", "", "", ""])
+    changed = io.BytesIO()
+    workbook.save(changed)
+    response = client.post(reverse("certificates:catalogue_import"), {"file": SimpleUploadedFile("c.xlsx", changed.getvalue())})
+    assert response.status_code == 302
+    override = CertificateType.objects.get(district=world.huangpu, name="居民养犬证明")
+    assert override.overrides.jurisdiction == "national" and override.handled_by == "黄浦公安分局"
+    assert CertificateType.objects.get(district=world.huangpu, name="黄浦区老年人优待证明").rule == "facts"
+
+    sheet.append(["没有途径的不予出具事项", "", "", "不予出具", "", "", "", "", "", ""])
+    broken = io.BytesIO()
+    workbook.save(broken)
+    before = CertificateType.objects.count()
+    refused = client.post(reverse("certificates:catalogue_import"), {"file": SimpleUploadedFile("c.xlsx", broken.getvalue())})
+    assert refused.status_code == 400 and "替代方式" in refused.content.decode()
+    assert CertificateType.objects.count() == before

@@ -16,7 +16,8 @@ from portal.indicators.models import ComputationRun  # noqa: E402
 PAGES = ["/", "/notifications/", "/tasks/lists/", "/tasks/received/", "/tasks/reports/",
          "/org/", "/org/districts/310101/", "/org/streets/310101013/", "/org/committees/", "/org/committees/?q=宝兴",
          "/org/committees/310101013018/", "/api/v1/committees/", "/api/v1/committee-years/?year=2025", "/api/docs/"]
-CERTIFICATES = ["/certificates/?q=开个死亡证明", "/certificates/catalogue/"]  # not for departments
+CERTIFICATES = ["/certificates/?q=开个死亡证明", "/certificates/catalogue/", "/certificates/register/", "/certificates/seals/",
+                "/certificates/statistics/", "/api/v1/certificate-lookup/?q=hyzk"]  # not for departments
 IMPORTS = ["/org/imports/", "/org/imports/template.xlsx", "/org/export.xlsx"]
 INDICATORS = ["/api/v1/results/?year=2025&scope=district", "/api/v1/targets/", "/api/v1/runs/"]
 USERS = {"city": PAGES + CERTIFICATES + IMPORTS + INDICATORS + ["/indicators/city/310000/"],
