@@ -49,10 +49,11 @@ def normalise(query: str) -> str:
 
 def effective_catalogue(district_code: str | None) -> list[CertificateType]:
     """What applies in a district: its own types, its overrides, and the national and city types they leave."""
-    rows = list(CertificateType.objects.filter(is_active=True).filter(
-        Q(district__isnull=True) | Q(district_id=district_code)).order_by("jurisdiction", "name"))
+    rows = list(CertificateType.objects.filter(Q(district__isnull=True) | Q(district_id=district_code))
+                .order_by("jurisdiction", "name"))
+    # An override the district set aside (not in use) still replaces the national or city type.
     overridden = {row.overrides_id for row in rows if row.overrides_id}
-    return [row for row in rows if row.pk not in overridden]
+    return [row for row in rows if row.is_active and row.pk not in overridden]
 
 
 @dataclass

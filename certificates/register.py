@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from certificates.lookup import effective_catalogue
 from certificates.models import CertificateType, Registration, SealItem, SealUse, SerialCounter
@@ -55,6 +56,7 @@ def _next_serial(committee_id: str, year: int) -> int:
     return counter.last
 
 
+@sensitive_variables("id_number")
 def register(*, actor: Any, certificate_type: CertificateType, applicant_name: str, id_number: str, purpose: str,
              facts: str, verification: str, seal_used: bool = True, approver: str = "") -> Registration:
     """Register an issued certificate (and its seal use). A do-not-issue type is refused with its route."""

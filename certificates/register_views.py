@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from certificates import register
@@ -30,6 +31,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/register_list.html", {"page": paginate(request, rows)})
 
 
+@sensitive_post_parameters("id_number")
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_new(request: HttpRequest) -> HttpResponse:
@@ -121,6 +123,7 @@ def statistics_data(user, year: int) -> dict:  # noqa: ANN001
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
     require_perm(request, Registration, "view")
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 1949 <= int(year) <= 2100 else timezone.localdate().year
     data = statistics_data(request.user, year)
     return render(request, "certificates/statistics.html", {"year": year, "data": data})

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +36,7 @@ def _answerable(request: HttpRequest, pk: int) -> CertificateType:
     require_perm(request, CertificateType, "view")
     catalogue = {c.pk: c for c in lookup.effective_catalogue(_district(request))}
     if pk not in catalogue:
-        raise PermissionDenied
+        raise Http404  # another district's type, or none: never revealed
     return catalogue[pk]
 
 
@@ -80,8 +80,8 @@ def type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise PermissionDenied
     if pk is None:
         require_perm(request, CertificateType, "add")
-        shared_pk = request.GET.get("override")
-        if shared_pk:
+        shared_pk = request.GET.get("override", "")
+        if shared_pk.isdigit():
             shared = get_object_or_404(CertificateType, pk=shared_pk, district__isnull=True)
             existing = CertificateType.objects.filter(district_id=request.user.district_id, overrides=shared).first()
             if existing:

@@ -13,10 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core.audit import audit
 from portal.core.exceptions import DomainError
 from tasks_registry import notices
 from tasks_registry.models import AdmissionRequest, RequestEvent, TaskItem, TaskList
@@ -46,7 +47,9 @@ def _event(request: AdmissionRequest, actor: Any, kind: str, text: str = "") -> 
 
 
 def target_street(request: AdmissionRequest) -> str | None:
-    """The street that reviews first: the one street whose committees, or which alone, the request targets."""
+    """The street that reviews first: the one street whose committees, or which alone, the request targets.
+
+    None when it targets more than one street or the whole district: then the district reviews it directly."""
     if request.scope == AdmissionRequest.Scope.COMMITTEES:
         streets = {committee.street_id for committee in request.committees.all()}
     elif request.scope == AdmissionRequest.Scope.STREETS:
@@ -72,6 +75,9 @@ def submit(*, actor: Any, request: AdmissionRequest, today: datetime.date | None
     if locked.scope == AdmissionRequest.Scope.COMMITTEES and not locked.committees.exists() or (
             locked.scope == AdmissionRequest.Scope.STREETS and not locked.streets.exists()):
         raise DomainError(_("Choose the committees or streets the task targets."), code="no_target")
+    if locked.committees.exclude(street__district_id=locked.district_id).exists() or \
+            locked.streets.exclude(district_id=locked.district_id).exists():
+        raise DomainError(_("A request targets committees and streets of its own district only."), code="other_district")
     locked.street_id = target_street(locked)
     locked.status = Status.STREET_REVIEW if locked.street_id else Status.DISTRICT_REVIEW
     locked.submitted_at = timezone.now()
@@ -92,6 +98,9 @@ def waiting_for(user: Any) -> Q:
 
 
 def may_review(actor: Any, request: AdmissionRequest) -> bool:
+    """The reviewer of the request's stage; never its applicant (a street officer's request goes to a colleague)."""
+    if actor.pk == request.applicant_id:
+        return False
     if request.status == Status.STREET_REVIEW:
         return actor.role == "street" and actor.street_id == request.street_id
     if request.status == Status.DISTRICT_REVIEW:
@@ -131,7 +140,7 @@ def approve(*, actor: Any, request: AdmissionRequest, comment: str = "") -> Admi
         _event(locked, actor, Kind.STREET_APPROVED, comment)
         notices.request_waits(locked)
         return locked
-    locked.filed_item = _file(locked)
+    locked.filed_item = _file(locked, actor)
     locked.status, locked.decided_at = Status.APPROVED, timezone.now()
     locked.save()
     _event(locked, actor, Kind.APPROVED, comment)
@@ -139,18 +148,22 @@ def approve(*, actor: Any, request: AdmissionRequest, comment: str = "") -> Admi
     return locked
 
 
-def _file(request: AdmissionRequest) -> TaskItem:
+def _file(request: AdmissionRequest, actor: Any) -> TaskItem:
     """报备: the item enters the district list of the year the task starts, with a reference to the request."""
     task_list, _created = TaskList.objects.get_or_create(level=TaskList.Level.DISTRICT, district_id=request.district_id,
                                                          year=request.starts_on.year)
     list(TaskList.objects.select_for_update().filter(pk=task_list.pk).order_by())  # item numbers: one at a time
-    last = task_list.items.filter(code__startswith="ZR").aggregate(last=Max("code"))["last"]
-    number = int(last[2:]) + 1 if last and last[2:].isdigit() else 1
-    return TaskItem.objects.create(
+    codes = task_list.items.filter(code__startswith="ZR").values_list("code", flat=True)
+    number = max((int(code[2:]) for code in codes if code[2:].isdigit()), default=0) + 1
+    item = TaskItem.objects.create(
         task_list=task_list, code=f"ZR{number:03d}", title=request.title, category=request.category,
         responsible_unit=str(request.department.name if request.department_id else request.applicant.unit_name),
         legal_basis=request.legal_basis, description=request.description, hours_per_month=request.hours_per_month,
         forms=request.forms, systems=request.systems, needs_seal=request.needs_seal, admitted_from=request.number)
+    # 报备 adds to a list that may already be published: the list's history says so.
+    audit(actor=actor, action="taskitem.file", instance=item,
+          after={"list": task_list.pk, "code": item.code, "request": request.number, "published": task_list.is_published})
+    return item
 
 
 @transaction.atomic
@@ -177,7 +190,15 @@ def _close(actor: Any, request: AdmissionRequest, reason: str, status: str, kind
     return locked
 
 
+def may_comment(actor: Any, request: AdmissionRequest) -> bool:
+    """The applicant, the reviewer of the stage and the district's staff, while the request is open."""
+    return request.is_open and (actor.pk == request.applicant_id or may_review(actor, request)
+                                or (actor.role == "district" and actor.district_id == request.district_id))
+
+
 def comment(*, actor: Any, request: AdmissionRequest, text: str = "", attachment: Any = None) -> RequestEvent:
+    if not may_comment(actor, request):
+        raise PermissionDenied
     if not text.strip() and attachment is None:
         raise DomainError(_("Write a comment or attach a file."), code="empty")
     event = RequestEvent(request=request, actor=actor, text=text.strip(),

@@ -107,6 +107,8 @@ def import_items(task_list: TaskList, upload: IO[bytes]) -> tuple[int, list[Item
     if errors:
         return 0, errors
     with transaction.atomic():
+        if TaskList.objects.select_for_update().get(pk=task_list.pk).is_published:  # published meanwhile
+            return 0, [ItemError(0, "", "", _("A published list is not edited; items exit it with a reason instead."))]
         for item in items:
             item.save()
     return len(items), []

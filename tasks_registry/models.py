@@ -207,18 +207,20 @@ class RequestQuerySet(ScopedQuerySet):
         if not user.is_authenticated or not user.has_perm(
                 kwargs.get("perm") or f"tasks_registry.{action}_admissionrequest"):
             return self.none()
+        # A draft is its applicant's alone until submitted.
+        submitted = ~Q(status=AdmissionRequest.Status.DRAFT) | Q(applicant=user)
         if user.is_superuser or user.scope_level == "city":
-            return self
+            return self.filter(submitted)
         if user.role == "department":
-            return self.filter(department_id=user.department_id)
+            return self.filter(department_id=user.department_id).filter(submitted)
         if user.role == "district":
-            return self.filter(district_id=user.district_id)
+            return self.filter(district_id=user.district_id).filter(submitted)
         if user.role == "street":
-            return self.filter(Q(street_id=user.street_id) | Q(applicant=user)).distinct()
+            return self.filter(Q(street_id=user.street_id) | Q(applicant=user)).filter(submitted).distinct()
         if user.role == "committee":
             return self.filter(
                 Q(committees=user.committee_id) | Q(scope="streets", streets=user.street_id)
-                | Q(scope="district", district_id=user.district_id)).distinct()
+                | Q(scope="district", district_id=user.district_id)).exclude(status=AdmissionRequest.Status.DRAFT).distinct()
         return self.none()
 
 

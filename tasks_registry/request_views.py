@@ -1,5 +1,6 @@
 """Admission request pages: file (with the duplicate check as you type), the reviewers' queue, the timeline."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -74,7 +75,8 @@ def request_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("The draft was saved."))
         return redirect("tasks:request_detail", pk=saved.pk)
     return render(request, "tasks_registry/request_form.html", {
-        "form": form, "instance": instance,
+        "form": form, "instance": instance, "file_days": settings.PORTAL_ADMISSION_FILE_WORKING_DAYS,
+        "review_days": settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS,
         "similar": similar.similar(request.user, form["title"].value() or "", exclude_request=instance.pk)})
 
 
@@ -93,6 +95,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     instance = get_scoped_or_404(request, AdmissionRequest.objects.select_related(
         *APPLICANT, "department", "street", "filed_item__task_list__district"), pk=pk)
     comment_form = CommentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and not admission.may_comment(request.user, instance):
+        raise PermissionDenied
     if request.method == "POST" and comment_form.is_valid():
         try:
             admission.comment(actor=request.user, request=instance, text=comment_form.cleaned_data["text"],
@@ -106,6 +110,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template_for(request, "tasks_registry/request_detail.html", "tasks_registry/_timeline.html"), {
         "req": instance, "events": events, "comment_form": comment_form, "review_form": ReviewForm(),
         "can_review": admission.may_review(request.user, instance),
+        "can_comment": admission.may_comment(request.user, instance),
         "can_edit": instance.applicant_id == request.user.pk and instance.status in (Status.DRAFT, Status.RETURNED),
         "committees": instance.committees.select_related("street"), "streets": instance.streets.all()})
 

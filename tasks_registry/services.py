@@ -58,6 +58,7 @@ def start_next_year(*, actor: Any, task_list: TaskList) -> TaskList:
     """Q4: the next year's list as a draft copy of this one (items that exited are left out)."""
     if not may_edit(actor, task_list):
         raise PermissionDenied
+    TaskList.objects.select_for_update().get(pk=task_list.pk)  # a second click waits, then finds the copy made
     year = task_list.year + 1
     existing = TaskList.objects.filter(level=task_list.level, district=task_list.district, year=year).first()
     if existing:
@@ -80,7 +81,7 @@ class Change:
     code: str
     title: str
     kind: str  # added, removed, changed
-    fields: list[str]
+    fields: list[str]  # the changed fields' names, in the user's language
 
 
 COMPARED = ("title", "category", "responsible_unit", "legal_basis", "frequency", "hours_per_month", "forms", "systems",
@@ -97,7 +98,8 @@ def changes_since(task_list: TaskList) -> list[Change]:
     changes += [Change(code, item.title, "removed", []) for code, item in old.items() if code not in new]
     for code, item in new.items():
         if code in old:
-            differing = [f for f in COMPARED if getattr(item, f) != getattr(old[code], f)]
+            differing = [str(TaskItem._meta.get_field(f).verbose_name) for f in COMPARED
+                         if getattr(item, f) != getattr(old[code], f)]
             if differing:
                 changes.append(Change(code, item.title, "changed", differing))
     return sorted(changes, key=lambda change: change.code)
@@ -138,10 +140,11 @@ def refusal_reason(item: TaskItem, committee: Committee, starts_on: datetime.dat
     if task_list.level == TaskList.Level.DISTRICT and task_list.district_id != committee.street.district_id:
         return _("The item is on another district's list, not on the list of {committee}'s district ({rule}).").format(
             committee=committee.name, rule=UNLISTED)
-    if item.has_exited_on(starts_on):
-        return _("The item exited the list on {date}: {reason}").format(date=item.exited_at, reason=item.exit_reason)
-    if not committee.is_active_on(starts_on):
-        return _("{committee} is not an active committee on {date}.").format(committee=committee.name, date=starts_on)
+    if item.has_exited_on(due_on):  # exited before or during the period asked for
+        return _("The item exits the list on {date}: {reason}").format(date=item.exited_at, reason=item.exit_reason)
+    for day in (starts_on, due_on):
+        if not committee.is_active_on(day):
+            return _("{committee} is not an active committee on {date}.").format(committee=committee.name, date=day)
     return None
 
 
@@ -160,30 +163,33 @@ def _record_refusals(rows: list[RefusedDispatch]) -> list[RefusedDispatch]:
 
 def dispatch(*, actor: Any, item: TaskItem, committees: Sequence[Committee], starts_on: datetime.date,
              due_on: datetime.date, note: str = "") -> list[Dispatch]:
-    """Send a listed item to committees: all of them, or none with every refusal recorded."""
+    """Send a listed item to committees: all of them, or none with every refusal recorded.
+
+    The item is locked while it is checked and sent, so an exit at the same moment cannot slip between.
+    """
     if not committees:
         raise DomainError(_("Choose at least one committee."), code="no_committees")
     if due_on < starts_on:
         raise DomainError(_("The due date cannot come before the start."), code="dates",
                           fields={"due_on": [_("Too early.")]})
     _reachable(actor, committees)
-    item = TaskItem.objects.select_related("task_list").get(pk=item.pk)
-    refusals = []
-    for committee in committees:
-        reason = refusal_reason(item, committee, starts_on, due_on)
-        if reason:
-            refusals.append(RefusedDispatch(committee=committee, item=item, title=item.title, year=starts_on.year,
-                                            reason=reason, attempted_by=actor))
-    if refusals:
-        raise DispatchRefused(_record_refusals(refusals))
     with transaction.atomic():
-        sent = Dispatch.objects.bulk_create([
-            Dispatch(item=item, committee=committee, starts_on=starts_on, due_on=due_on, note=note, sent_by=actor)
-            for committee in committees
-        ])
-        audit(actor=actor, action="dispatch.send", instance=item,
-              after={"committees": [c.pk for c in committees], "starts_on": starts_on, "due_on": due_on})
-    return sent
+        item = TaskItem.objects.select_for_update().select_related("task_list").get(pk=item.pk)
+        refusals = []
+        for committee in committees:
+            reason = refusal_reason(item, committee, starts_on, due_on)
+            if reason:
+                refusals.append(RefusedDispatch(committee=committee, item=item, title=item.title, year=starts_on.year,
+                                                reason=reason, attempted_by=actor))
+        if not refusals:
+            sent = Dispatch.objects.bulk_create([
+                Dispatch(item=item, committee=committee, starts_on=starts_on, due_on=due_on, note=note, sent_by=actor)
+                for committee in committees
+            ])
+            audit(actor=actor, action="dispatch.send", instance=item,
+                  after={"committees": [c.pk for c in committees], "starts_on": starts_on, "due_on": due_on})
+            return sent
+    raise DispatchRefused(_record_refusals(refusals))
 
 
 def refuse_unlisted(*, actor: Any, title: str, committees: Sequence[Committee], year: int) -> None:

@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -97,7 +98,10 @@ def item_edit(request: HttpRequest, list_pk: int, pk: int | None = None) -> Http
     form = TaskItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
-            record_save(actor=request.user, instance=form.instance)
+            with transaction.atomic():
+                if TaskList.objects.select_for_update().get(pk=task_list.pk).is_published:  # published meanwhile
+                    raise ValidationError(_("A published list is not edited; items exit it with a reason instead."))
+                record_save(actor=request.user, instance=form.instance)
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
@@ -237,7 +241,8 @@ def dispatch(request: HttpRequest) -> HttpResponse:
 def received(request: HttpRequest) -> HttpResponse:
     """What was dispatched into the user's scope (a committee: to it), with the burden meter against last year."""
     require_perm(request, Dispatch, "view")
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 1949 <= int(year) <= 2100 else timezone.localdate().year
     dispatches = Dispatch.objects.restrict(request.user)
     page = paginate(request, dispatches.select_related("item__task_list__district", "committee", "sent_by")
                     .order_by("-starts_on", "-id"))

@@ -4,6 +4,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,6 +41,11 @@ class CertificateTypeViewSet(_Scoped):
     queryset = CertificateType.objects.all()
     serializer_class = serializers.CertificateTypeSerializer
     filterset_fields = ["rule", "jurisdiction", "district"]
+
+    def get_permissions(self):  # noqa: ANN201
+        if self.action == "answered":  # counting an answer is part of reading the catalogue
+            return [IsAuthenticated()]
+        return super().get_permissions()
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["post"])

@@ -1,6 +1,7 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from committees.models import Committee
+from committees.models import Committee, Street
 from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
 
 
@@ -43,6 +44,8 @@ class RefusedDispatchSerializer(serializers.ModelSerializer):
 
 
 class AdmissionRequestSerializer(serializers.ModelSerializer):
+    """Committees and streets are chosen in the applicant's district and scope: others read as "does not exist"."""
+
     number = serializers.CharField(read_only=True)
 
     class Meta:
@@ -52,6 +55,23 @@ class AdmissionRequestSerializer(serializers.ModelSerializer):
                   "starts_on", "ends_on", "status", "submitted_at", "review_due_on", "decided_at", "filed_item"]
         read_only_fields = ["applicant", "district", "department", "street", "status", "submitted_at", "review_due_on",
                             "decided_at", "filed_item"]
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            user = request.user
+            fields["committees"].child_relation.queryset = Committee.objects.restrict(user).filter(
+                street__district_id=user.district_id)
+            fields["streets"].child_relation.queryset = Street.objects.restrict(user).filter(district_id=user.district_id)
+        return fields
+
+    def validate(self, attrs: dict) -> dict:
+        starts = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
+        ends = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
+        if starts and ends and ends < starts:
+            raise serializers.ValidationError({"ends_on": [_("The end cannot come before the start.")]})
+        return attrs
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -67,10 +87,10 @@ class ViolationReportSerializer(serializers.ModelSerializer):
 
 
 class DepartmentReportSerializer(ViolationReportSerializer):
-    """What a department may see of a report: everything but who reported."""
+    """What a department may see of a report: the task, not who reported it (neither the person nor the committee)."""
 
     class Meta(ViolationReportSerializer.Meta):
-        fields = [f for f in ViolationReportSerializer.Meta.fields if f != "reporter"]
+        fields = [f for f in ViolationReportSerializer.Meta.fields if f not in ("reporter", "committee")]
         read_only_fields = fields
 
 

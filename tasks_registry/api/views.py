@@ -9,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from committees.models import Department
+from committees.models import Committee, Department
 from portal.core.api import RolePermission
 from tasks_registry import admission, reports, services
 from tasks_registry.api import serializers
@@ -48,6 +48,9 @@ class DispatchViewSet(_Scoped):
     @extend_schema(request=serializers.DispatchRequestSerializer, responses={201: serializers.DispatchSerializer(many=True)})
     def create(self, request: Request) -> Response:
         form = serializers.DispatchRequestSerializer(data=request.data)
+        # A committee outside the sender's scope reads as "does not exist", never as "forbidden".
+        form.fields["committees"].child_relation.queryset = Committee.objects.restrict(
+            request.user, "view", perm="tasks_registry.add_dispatch")
         form.is_valid(raise_exception=True)
         data = form.validated_data
         item = get_object_or_404(TaskItem.objects.restrict(request.user), pk=data["item"].pk)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tasks_registry.models import Dispatch, TaskItem, TaskList
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
+from tests.support.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,10 +37,15 @@ def test_from_request_to_dispatch(page, live_server, world, street_officer, dist
     page.locator("#id_ends_on").fill(end.isoformat())
     page.get_by_role("button", name="提交申报").click()
     expect(page.locator("#request-status")).to_have_text("街道审核中")
+    request_url = page.url
 
+    # The street review, by a colleague: nobody reviews their own request.
+    UserFactory(username="waitan2", role="street", district=world.huangpu, street=world.waitan)
+    page.context.clear_cookies()
+    log_in(page, live_server, "waitan2", PASSWORD)
+    page.goto(request_url)
     page.get_by_role("button", name="同意，转区级审核").click()
     expect(page.locator("#request-status")).to_have_text("区级审核中")
-    request_url = page.url
 
     page.context.clear_cookies()
     log_in(page, live_server, district_staff.username, PASSWORD)

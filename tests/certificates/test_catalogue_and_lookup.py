@@ -142,3 +142,24 @@ def test_the_catalogue_exports_and_a_changed_row_imports_as_a_district_override(
     refused = client.post(reverse("certificates:catalogue_import"), {"file": SimpleUploadedFile("c.xlsx", broken.getvalue())})
     assert refused.status_code == 400 and "替代方式" in refused.content.decode()
     assert CertificateType.objects.count() == before
+
+
+def test_an_override_set_aside_still_hides_the_national_type_in_its_district(world) -> None:  # noqa: ANN001
+    national = CertificateType.objects.get(name="居民养犬证明")
+    CertificateType.objects.create(name="居民养犬证明", rule="refuse", jurisdiction="district", district=world.huangpu,
+                                   overrides=national, alternative_route="另行通知", is_active=False)
+    assert names("养犬") == []
+    assert names("养犬", district="310104") == ["居民养犬证明"]
+
+
+def test_a_type_of_another_district_is_not_found(client, world, committee_staff) -> None:  # noqa: ANN001
+    theirs = CertificateType.objects.create(name="徐汇区特有证明", rule="facts", jurisdiction="district", district=world.xuhui)
+    client.force_login(committee_staff)
+    assert client.get(reverse("certificates:answer", args=[theirs.pk])).status_code == 404
+
+
+def test_committee_staff_count_an_answer_through_the_api(api, world, committee_staff) -> None:  # noqa: ANN001
+    death = CertificateType.objects.get(name="死亡证明")
+    api.force_authenticate(committee_staff)
+    assert api.post(f"/api/v1/certificate-types/{death.pk}/answered/").status_code == 204
+    assert LookupTally.objects.get(certificate_type=death).count == 1

@@ -93,3 +93,12 @@ def test_the_register_list_keeps_its_query_count(client, world, committee_staff,
     client.force_login(committee_staff)
     with django_assert_max_num_queries(9):  # session, user, unit names, bell, page count and rows, the rest constant
         assert client.get(reverse("certificates:register")).status_code == 200
+
+
+def test_a_voided_certificate_prints_only_with_its_void_mark(client, world, committee_staff) -> None:  # noqa: ANN001
+    client.force_login(committee_staff)
+    _post(client)
+    registration = Registration.objects.get()
+    register.void(actor=committee_staff, registration=registration, reason="姓名错")
+    printed = client.get(reverse("certificates:register_print", args=[registration.pk])).content.decode()
+    assert 'id="void-mark"' in printed and "window.print()" not in printed

@@ -102,6 +102,25 @@ def test_a_returned_request_is_revised_and_resubmitted_by_the_applicant(world, d
     assert admission.submit(actor=department_staff, request=request, today=TODAY).status == "district_review"
 
 
+def test_nobody_reviews_their_own_request(world, street_officer) -> None:  # noqa: ANN001
+    from tests.support.factories import UserFactory
+
+    colleague = UserFactory(username="waitan2", role="street", district=world.huangpu, street=world.waitan)
+    request = admission.submit(actor=street_officer, today=TODAY,
+                               request=new_request(street_officer, world, committees=[world.baoxing]))
+    assert request.status == "street_review"
+    with pytest.raises(PermissionDenied):
+        admission.approve(actor=street_officer, request=request)
+    assert admission.approve(actor=colleague, request=request).status == "district_review"
+
+
+def test_a_request_may_not_target_another_districts_committees(world, department_staff) -> None:  # noqa: ANN001
+    request = new_request(department_staff, world, committees=[world.xuhui_committee])
+    with pytest.raises(DomainError) as refused:
+        admission.submit(actor=department_staff, request=request, today=TODAY)
+    assert refused.value.code == "other_district"
+
+
 def test_only_the_reviewer_of_the_stage_may_act(world, department_staff, outsider, district_staff,
                                                 other_district_staff) -> None:  # noqa: ANN001
     request = admission.submit(actor=department_staff, today=TODAY,
@@ -133,7 +152,7 @@ def test_requests_are_scoped(world, department_staff, street_officer, outsider, 
     assert visible(street_officer) == {mine}
     assert visible(outsider) == {other}
     assert visible(committee_staff) == {mine}
-    assert visible(district_staff) == {mine, other}
+    assert visible(district_staff) == {mine}  # 南京东路's request is still its applicant's draft
     assert visible(other_district_staff) == set()
 
 
@@ -166,3 +185,15 @@ def test_two_reviewers_at_once_exactly_one_wins(world, department_staff, distric
         thread.join()
     assert sorted(outcomes) == ["stale", "won"]
     assert RequestEvent.objects.filter(kind__in=["approved", "rejected"]).count() == 1
+
+
+def test_a_draft_is_its_applicants_alone_and_only_parties_comment(world, department_staff, committee_staff,
+                                                                  district_staff, street_officer) -> None:  # noqa: ANN001
+    draft = new_request(department_staff, world, committees=[world.baoxing])
+    for person in (committee_staff, district_staff, street_officer):
+        assert not AdmissionRequest.objects.restrict(person).filter(pk=draft.pk).exists()
+    submitted = admission.submit(actor=department_staff, request=draft, today=TODAY)
+    assert AdmissionRequest.objects.restrict(committee_staff).filter(pk=submitted.pk).exists()
+    with pytest.raises(PermissionDenied):
+        admission.comment(actor=committee_staff, request=submitted, text="我们也有意见")
+    admission.comment(actor=street_officer, request=submitted, text="请补充表格样式")

@@ -19,8 +19,9 @@ def test_dispatch_through_the_api_and_its_refusal(api, world, district_staff, ot
     assert sent.status_code == 201 and Dispatch.objects.count() == 1
     other = make_list(district=world.xuhui, year=today.year).items.get()
     api.force_authenticate(other_district_staff)
-    assert api.post("/api/v1/dispatches/", {"item": other.pk, "committees": [world.baoxing.code], "starts_on": today,
-                                            "due_on": today}, format="json").status_code == 403
+    outside = api.post("/api/v1/dispatches/", {"item": other.pk, "committees": [world.baoxing.code], "starts_on": today,
+                                               "due_on": today}, format="json")
+    assert outside.status_code == 400 and "committees" in outside.data  # another district's committee: does not exist
     api.force_authenticate(district_staff)
     assert api.post("/api/v1/dispatches/", {"item": other.pk, "committees": [world.baoxing.code], "starts_on": today,
                                             "due_on": today}, format="json").status_code == 404  # not their list

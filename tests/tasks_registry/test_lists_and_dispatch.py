@@ -47,7 +47,7 @@ def test_an_item_of_the_published_city_list_reaches_any_committee(world, distric
     ("draft", "尚未发布"),
     ("other_year", "2025"),
     ("other_district", "另一个区"),
-    ("exited", "退出"),
+    ("exited", "退出清单"),
 ])
 def test_the_guard_refuses_with_the_reason_and_records_the_attempt(world, district_staff, other_district_staff,
                                                                    case, expected) -> None:  # noqa: ANN001

@@ -27,7 +27,7 @@ def test_district_staff_build_publish_and_carry_a_list_to_next_year(client, worl
     task_list.refresh_from_db()
     assert task_list.is_published
     page = client.get(reverse("tasks:list_detail", args=[task_list.pk])).content.decode()
-    assert "居民健康档案信息核对" in page and "退出" in page and "沿用" not in page
+    assert "居民健康档案信息核对" in page and "退出" in page and 'id="list-changes"' not in page
     draft_url = client.post(reverse("tasks:list_next_year", args=[task_list.pk])).url
     assert "居民健康档案信息核对" in client.get(draft_url).content.decode()
 

@@ -66,3 +66,14 @@ def test_reports_are_scoped(world, committee_staff, district_staff, other_distri
     assert list(ViolationReport.objects.restrict(committee_staff)) == [report]
     for person in (other_district_staff, department_staff, outsider):  # the department: only once transferred
         assert not ViolationReport.objects.restrict(person).exists()
+
+
+def test_the_department_sees_neither_the_person_nor_the_committee_that_reported(api, world, committee_staff,
+                                                                               district_staff, department_staff) -> None:  # noqa: ANN001
+    report = reports.file_report(actor=committee_staff, report=ViolationReport(
+        sender="区卫健委", title="入户核对", sent_on=datetime.date(2026, 3, 2)))
+    reports.accept(actor=district_staff, report=report)
+    reports.transfer(actor=district_staff, report=report, department=department_staff.department)
+    api.force_authenticate(department_staff)
+    seen = api.get(f"/api/v1/violation-reports/{report.pk}/").data
+    assert "reporter" not in seen and "committee" not in seen

@@ -21,6 +21,7 @@ def _form(world, **overrides) -> dict:  # noqa: ANN001
 
 
 def test_a_street_officer_files_and_submits_a_request(client, world, street_officer) -> None:  # noqa: ANN001
+    """The street reviews it first, by a colleague: nobody reviews their own request (test_admission.py)."""
     client.force_login(street_officer)
     response = client.post(reverse("tasks:request_new"), {**_form(world), "submit": "1"})
     request = AdmissionRequest.objects.get()
@@ -74,7 +75,11 @@ def test_the_reviewers_queue_and_the_review_buttons(client, world, department_st
 
 
 def test_comments_and_attachments_go_on_the_timeline(client, world, department_staff, district_staff) -> None:  # noqa: ANN001
-    request = new_request(department_staff, world, scope="district")
+    from tasks_registry import admission
+
+    request = new_request(department_staff, world, scope="district",
+                          starts_on=datetime.date.today() + datetime.timedelta(days=70))
+    admission.submit(actor=department_staff, request=request)
     client.force_login(district_staff)
     pdf = SimpleUploadedFile("依据.pdf", b"%PDF-1.7 test", content_type="application/pdf")
     client.post(reverse("tasks:request_detail", args=[request.pk]), {"text": "请补充依据", "attachment": pdf})
@@ -96,7 +101,7 @@ def test_a_department_sees_its_own_requests_only(client, world, department_staff
 @pytest.mark.parametrize("size", [10, 1000])
 def test_queue_and_timeline_keep_their_query_count(client, world, department_staff, district_staff, size,
                                                    django_assert_max_num_queries) -> None:  # noqa: ANN001
-    first = new_request(department_staff, world, scope="district")
+    first = new_request(department_staff, world, scope="district", status="district_review")
     AdmissionRequest.objects.bulk_create([AdmissionRequest(
         applicant=department_staff, district=world.huangpu, department=department_staff.department, title=f"申请{n}",
         category="duty", legal_basis="依据", scope="district", hours_per_month=1, status="district_review",
