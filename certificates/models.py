@@ -148,7 +148,7 @@ class Registration(ScopedModel):
     applicant_name = models.CharField(_("applicant"), max_length=50)
     # The ID number is never stored in clear: masked for reading, and a keyed hash to find repeats.
     id_masked = models.CharField(_("ID number"), max_length=18)
-    id_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    id_hash = models.CharField(max_length=64, editable=False)  # indexed below (equality only: no LIKE twin)
     purpose = models.CharField(_("purpose"), max_length=200)
     facts = models.TextField(_("facts certified"))
     verification = models.TextField(_("how the facts were verified"))
@@ -174,7 +174,8 @@ class Registration(ScopedModel):
                                    violation_error_message=_("A void needs a reason.")),
         ]
         indexes = [models.Index(fields=["committee", "-issued_at", "-id"], name="registration_register_idx"),
-                   models.Index(fields=["issued_at"], name="registration_issued_idx")]
+                   models.Index(fields=["issued_at"], name="registration_issued_idx"),
+                   models.Index(fields=["id_hash"], name="registration_id_hash_idx")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.certificate_type_id}"
