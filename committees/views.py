@@ -123,7 +123,11 @@ def committee_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and _save_form(request, form, record):
         if request.htmx:
             selectors.attach_record_flags(record)
-            return render(request, "committees/_year_row.html", {"record": record, "can_edit": True, "saved": True})
+            # The marks above the table are the latest year's: when that is the year just saved, they follow it.
+            latest_year = CommitteeYear.objects.filter(committee=committee).order_by("-year").values_list("year", flat=True)[:1]
+            return render(request, "committees/_year_row.html", {
+                "record": record, "can_edit": True, "saved": True,
+                "latest": record if list(latest_year) == [record.year] else None})
         messages.success(request, _("Annual record %(year)s saved.") % {"year": record.year})
         return redirect("committees:committee_detail", code=committee.code)
     template = template_for(request, "committees/committee_year_form.html", "committees/_year_form_row.html")

@@ -37,6 +37,7 @@ def test_street_officer_edits_an_annual_record(page, live_server, street_officer
     saved = page.locator(f"#year-{record.pk}")
     expect(saved).to_contain_text(re.compile(r"3,?200"))
     expect(saved).to_contain_text("超规模")  # 3200 households: the split rule now applies
+    expect(page.locator("#latest-flags")).to_contain_text("超规模")  # the marks above the table follow the latest year
     expect(saved.locator("form")).to_have_count(0)
     assert CommitteeYear.objects.get(pk=record.pk).households == 3200
 
