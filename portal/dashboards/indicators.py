@@ -81,7 +81,9 @@ def dashboard(request: HttpRequest, scope: str, code: str) -> HttpResponse:
     context: dict[str, Any] = {
         "scope": scope, "code": code, "unit": unit, "year": year, "years": years or [year], "cards": cards,
         "child_scope": child_scope, "child_table": _child_table(children, child_scope), "run": run,
-        "computed_at": max((r.computed_at for r in history if r.year == year), default=None),
+        # A run that changed nothing leaves the rows as they were: the last finished run says when.
+        "computed_at": run.finished_at if run and run.status == ComputationRun.Status.DONE else
+        max((r.computed_at for r in history if r.year == year), default=None),
         "can_recompute": request.user.has_perm("indicators.add_computationrun"),
         "chart_data": _chart_data(cards, children, child_scope, scope),
     }

@@ -232,6 +232,23 @@ def test_community_fund_coverage_never_has_missing(world) -> None:  # noqa: ANN0
 
 # --- the run ----------------------------------------------------------------------------------------------
 
+def test_a_rerun_that_changes_nothing_writes_nothing(world) -> None:  # noqa: ANN001
+    record(world.baoxing, households=3500)
+    compute_year(Y)
+    first = {r.pk: r.computed_at for r in Result.objects.filter(year=Y)}
+    compute_year(Y)
+    assert {r.pk: r.computed_at for r in Result.objects.filter(year=Y)} == first
+
+
+def test_a_dissolved_committees_rows_go_on_the_next_run(world) -> None:  # noqa: ANN001
+    record(world.baoxing)
+    compute_year(Y)
+    world.baoxing.dissolved_on = D
+    world.baoxing.save()
+    rows = results()
+    assert not any(code == world.baoxing.code for (_i, _s, code) in rows)
+
+
 def test_a_rerun_replaces_the_years_results_and_leaves_other_years(world) -> None:  # noqa: ANN001
     first = record(world.baoxing, households=3500)
     results()
@@ -256,7 +273,8 @@ def test_the_computation_costs_the_same_queries_at_any_size(world, size, django_
 
     Committee.objects.bulk_create(committees)
     CommitteeYear.objects.bulk_create([CommitteeYearFactory.build(committee=c) for c in committees])
-    with django_assert_num_queries(5):  # savepoint, lock, delete, insert … select, release
+    # savepoint, lock, (drop) and create the computed set, delete / update / insert what differs, drop, release
+    with django_assert_num_queries(9):
         count = compute_year(Y)
     assert count == (size + 4) * 6 + (len(streets) + 3 + 16 + 1) * 7
 
