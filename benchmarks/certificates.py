@@ -47,27 +47,30 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import re
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
+from scratch import (
+    ROOT,
+    close_django_connections,
+    drop_database,
+    migrate,
+    recreate_database,
+    scratch_name,
+    setup_django,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script, benchmarks/ is on the path but the project root is not
     sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench_certificates"
-BENCH_SECRET_KEY = "bench-only-key-not-a-secret-" + "x" * 40
 DEFAULT_ROWS = 5_000_000
 RUNS = 5
 SLOW_MS = 100.0
@@ -318,71 +321,22 @@ def mb(size_bytes: float) -> str:
 # --- Database -------------------------------------------------------------------------------------------
 
 
-def database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
 
 
-def server_url(url: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/postgres"))
 
 
-def scratch_name(url: str) -> str:
-    """The database name of `url`, which this script may drop only if it contains "bench"."""
-    name = database_name(url)
-    if "bench" not in name:
-        raise SystemExit(f"Refusing to drop database {name!r}: a scratch database's name must contain 'bench'.")
-    return name
 
 
-def drop_database(url: str) -> None:
-    name = scratch_name(url)
-    with psycopg.connect(server_url(url), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def recreate_database(url: str) -> None:
-    """Drop and create the database of `url`, connected to the server's `postgres` database."""
-    drop_database(url)
-    with psycopg.connect(server_url(url), autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch_name(url))))
 
 
-def django_env(database_url: str) -> dict[str, str]:
-    return {
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
-        "DJANGO_SECRET_KEY": BENCH_SECRET_KEY,
-        "DJANGO_DEBUG": "false",  # DEBUG would keep every statement in memory
-    }
 
 
-def migrate(database_url: str) -> None:
-    env = {**os.environ, **django_env(database_url)}
-    done = subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
-    if done.returncode:
-        print(done.stdout + done.stderr)
-        raise SystemExit(f"migrate failed (exit {done.returncode})")
 
 
-def setup_django(database_url: str) -> None:
-    """Point Django at the scratch database (before setup, so the settings read it) and open the connection."""
-    os.environ.update(django_env(database_url))
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    connection.ensure_connection()
 
 
-def close_django_connections() -> None:
-    from django.apps import apps
-
-    if apps.ready:
-        from django.db import connections
-
-        connections.close_all()
 
 
 # --- Plans ----------------------------------------------------------------------------------------------

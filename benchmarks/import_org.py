@@ -43,13 +43,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from scratch import BENCH_SECRET_KEY, ROOT, django_env, recreate_database
+
 if str(ROOT) not in sys.path:  # run as a script, benchmarks/ is on the path but the project root is not
     sys.path.insert(0, str(ROOT))
 
-BENCH_SECRET_KEY = "bench-only-key-not-a-secret-" + "x" * 40
 # The interchange package imports the models, so reading its schema needs Django set up (no database is
 # touched here; the settings refuse a DATABASE_URL from the environment without a secret key).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
@@ -409,15 +408,6 @@ class ChildRun:
         return self.returncode == 0
 
 
-def recreate_database(url: str) -> None:
-    """Drop and create the database of `url`, connected to the server's `postgres` database."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        raise SystemExit(f"Refusing to drop database {name!r}: a scratch database's name must contain 'bench'.")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def table_states(url: str) -> dict[str, TableState]:
@@ -439,15 +429,8 @@ def table_states(url: str) -> dict[str, TableState]:
 
 
 def child_env(database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
-        "DJANGO_SECRET_KEY": BENCH_SECRET_KEY,
-        # DEBUG keeps every SQL statement in memory, which would inflate the peak being measured.
-        "DJANGO_DEBUG": "false",
-    })
-    return env
+    # scratch.django_env sets DJANGO_DEBUG=false: DEBUG keeps every SQL statement in memory, inflating the peak.
+    return {**os.environ, **django_env(database_url)}
 
 
 def run_manage(label: str, args: list[str], env: dict[str, str]) -> ChildRun:
