@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -13,7 +13,7 @@ from certificates import lookup, register, services
 from certificates.api import serializers
 from certificates.models import CertificateType, Registration, SealUse
 from certificates.register_views import statistics_data
-from portal.core.api import RolePermission
+from portal.core.api import ScopedReadViewSet
 
 
 class LookupView(APIView):
@@ -27,17 +27,7 @@ class LookupView(APIView):
         return Response(serializers.LookupResultSerializer(matches, many=True).data)
 
 
-class _Scoped(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [RolePermission]
-
-    def get_model(self) -> type:
-        return self.queryset.model
-
-    def get_queryset(self):  # noqa: ANN201
-        return self.queryset.restrict(self.request.user)
-
-
-class CertificateTypeViewSet(_Scoped):
+class CertificateTypeViewSet(ScopedReadViewSet):
     queryset = CertificateType.objects.all()
     serializer_class = serializers.CertificateTypeSerializer
     filterset_fields = ["rule", "jurisdiction", "district"]
@@ -57,7 +47,7 @@ class CertificateTypeViewSet(_Scoped):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RegistrationViewSet(_Scoped):
+class RegistrationViewSet(ScopedReadViewSet):
     """The certificate register. POST registers (or 400 with the route of a do-not-issue type); void with a reason."""
 
     queryset = Registration.objects.select_related("certificate_type")
@@ -85,7 +75,7 @@ class RegistrationViewSet(_Scoped):
         return Response(statistics_data(request.user, int(year) if year.isdigit() else timezone.localdate().year))
 
 
-class SealUseViewSet(_Scoped):
+class SealUseViewSet(ScopedReadViewSet):
     queryset = SealUse.objects.all()
     serializer_class = serializers.SealUseSerializer
     filterset_fields = ["item", "committee"]

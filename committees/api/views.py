@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
@@ -20,7 +20,7 @@ from committees.models import (
     Qualification,
     Street,
 )
-from portal.core.api import RolePermission, ScopedViewSet
+from portal.core.api import ScopedReadViewSet, ScopedViewSet
 
 
 class DistrictViewSet(ScopedViewSet):
@@ -68,7 +68,7 @@ class CommunityFundViewSet(ScopedViewSet):
     filterset_class = filtersets.CommunityFundFilterSet
 
 
-class OrgImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OrgImportViewSet(ScopedReadViewSet):
     """Organisation imports, as on the import page: upload (checked, nothing written), then confirm.
 
     The check and the import run in the request for small files and in a Celery task for big ones;
@@ -77,15 +77,8 @@ class OrgImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     queryset = OrgImport.objects.select_related("actor")
     serializer_class = serializers.OrgImportSerializer
-    permission_classes = [RolePermission]
     parser_classes = [MultiPartParser]
     filterset_fields = ["status"]
-
-    def get_model(self) -> type:
-        return OrgImport
-
-    def get_queryset(self):  # noqa: ANN201
-        return self.queryset.restrict(self.request.user)
 
     @extend_schema(request=serializers.OrgImportUploadSerializer, responses={201: serializers.OrgImportSerializer})
     def create(self, request: Request) -> Response:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -78,6 +78,19 @@ class ScopedViewSet(viewsets.ModelViewSet):
             instance = serializer.save()
             record_written(actor=self.request.user, instance=instance, action="change", before=before,
                            source=AuditEntry.Source.API)
+
+
+class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """List and read scoped rows, for records whose writes are domain actions (custom create or @action)
+    rather than plain saves: restrict() on every request, 404 outside scope, 403 without the role."""
+
+    permission_classes = [RolePermission]
+
+    def get_model(self) -> type:
+        return self.queryset.model
+
+    def get_queryset(self):  # noqa: ANN201
+        return self.queryset.restrict(self.request.user)
 
 
 class ValidatedModelSerializer(serializers.ModelSerializer):

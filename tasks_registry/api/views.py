@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -10,35 +10,25 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from committees.models import Committee, Department
-from portal.core.api import RolePermission
+from portal.core.api import ScopedReadViewSet
 from tasks_registry import admission, reports, services
 from tasks_registry.api import serializers
 from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, RequestEvent, TaskItem, TaskList, ViolationReport
 
 
-class _Scoped(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [RolePermission]
-
-    def get_model(self) -> type:
-        return self.queryset.model
-
-    def get_queryset(self):  # noqa: ANN201
-        return self.queryset.restrict(self.request.user)
-
-
-class TaskListViewSet(_Scoped):
+class TaskListViewSet(ScopedReadViewSet):
     queryset = TaskList.objects.all()
     serializer_class = serializers.TaskListSerializer
     filterset_fields = ["year", "level", "district", "status"]
 
 
-class TaskItemViewSet(_Scoped):
+class TaskItemViewSet(ScopedReadViewSet):
     queryset = TaskItem.objects.select_related("task_list")
     serializer_class = serializers.TaskItemSerializer
     filterset_fields = ["task_list", "category", "code"]
 
 
-class DispatchViewSet(_Scoped):
+class DispatchViewSet(ScopedReadViewSet):
     """Dispatches in scope. POST sends a listed item to committees: 201, or 400 with the refusal's reason."""
 
     queryset = Dispatch.objects.all()
@@ -59,13 +49,13 @@ class DispatchViewSet(_Scoped):
         return Response(self.get_serializer(sent, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class RefusedDispatchViewSet(_Scoped):
+class RefusedDispatchViewSet(ScopedReadViewSet):
     queryset = RefusedDispatch.objects.all()
     serializer_class = serializers.RefusedDispatchSerializer
     filterset_fields = ["committee", "year"]
 
 
-class AdmissionRequestViewSet(_Scoped, mixins.CreateModelMixin):
+class AdmissionRequestViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     """Admission requests: POST a draft, then submit; reviewers approve, reject or return (with a reason)."""
 
     queryset = AdmissionRequest.objects.prefetch_related("committees", "streets")
@@ -104,7 +94,7 @@ class AdmissionRequestViewSet(_Scoped, mixins.CreateModelMixin):
         return self._act(admission.return_for_revision, reason=request.data.get("reason", ""))
 
 
-class ViolationReportViewSet(_Scoped, mixins.CreateModelMixin):
+class ViolationReportViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     """Violation reports. A department sees those transferred to it, without the reporter."""
 
     queryset = ViolationReport.objects.select_related("committee__street")
