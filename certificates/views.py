@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,9 +13,8 @@ from certificates import lookup, services
 from certificates.forms import CertificateTypeForm
 from certificates.models import CertificateType
 from committees.models import District
-from portal.core.services import record_save
 from portal.core.spreadsheets import write_table, xlsx_response
-from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm, template_for
+from portal.core.views import get_scoped_or_404, paginate, require_perm, save_form, template_for
 
 
 def _district(request: HttpRequest) -> str | None:
@@ -92,14 +91,9 @@ def type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         instance = get_scoped_or_404(request, CertificateType.objects.all(), "change", pk=pk)
     form = CertificateTypeForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record_save(actor=request.user, instance=form.instance)
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, _("“{name}” was saved.").format(name=form.instance.name))
-            return redirect("certificates:catalogue")
+    if request.method == "POST" and save_form(request, form, form.instance):
+        messages.success(request, _("“{name}” was saved.").format(name=form.instance.name))
+        return redirect("certificates:catalogue")
     return render(request, "certificates/type_form.html", {"form": form, "instance": instance})
 
 

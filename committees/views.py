@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,8 +23,7 @@ from committees.models import (
     Street,
 )
 from portal.core.scoping import permission_name
-from portal.core.services import record_save
-from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm, template_for
+from portal.core.views import get_scoped_or_404, paginate, require_perm, save_form, template_for
 
 
 @login_required
@@ -90,25 +89,13 @@ def _writable_committee(request: HttpRequest, code: str, model: type) -> Committ
     )
 
 
-def _save_form(request: HttpRequest, form, instance) -> bool:  # noqa: ANN001
-    """Validate the form and the whole record (constraints included) and save it through the service."""
-    if not form.is_valid():
-        return False
-    try:
-        record_save(actor=request.user, instance=instance)
-    except ValidationError as error:
-        add_validation_errors(form, error)
-        return False
-    return True
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def committee_year_add(request: HttpRequest, code: str) -> HttpResponse:
     committee = _writable_committee(request, code, CommitteeYear)
     instance = CommitteeYear(committee=committee)
     form = CommitteeYearForm(request.POST or None, instance=instance)
-    if request.method == "POST" and _save_form(request, form, instance):
+    if request.method == "POST" and save_form(request, form, instance):
         messages.success(request, _("Annual record %(year)s saved.") % {"year": instance.year})
         return redirect("committees:committee_detail", code=committee.code)
     return render(request, "committees/committee_year_form.html", {"form": form, "committee": committee})
@@ -120,7 +107,7 @@ def committee_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_scoped_or_404(request, CommitteeYear.objects.select_related("committee__street__district"), "change", pk=pk)
     committee = record.committee
     form = CommitteeYearForm(request.POST or None, instance=record)
-    if request.method == "POST" and _save_form(request, form, record):
+    if request.method == "POST" and save_form(request, form, record):
         if request.htmx:
             selectors.attach_record_flags(record)
             # The marks above the table are the latest year's: when that is the year just saved, they follow it.
@@ -150,7 +137,7 @@ def worker_add(request: HttpRequest, code: str) -> HttpResponse:
     committee = _writable_committee(request, code, CommunityWorker)
     instance = CommunityWorker(committee=committee)
     form = CommunityWorkerForm(request.POST or None, instance=instance)
-    if request.method == "POST" and _save_form(request, form, instance):
+    if request.method == "POST" and save_form(request, form, instance):
         messages.success(request, _("Worker %(name)s saved.") % {"name": instance.name})
         return redirect("committees:committee_detail", code=committee.code)
     return render(request, "committees/worker_form.html", {"form": form, "committee": committee})
@@ -168,7 +155,7 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     form = CommunityWorkerForm(request.POST or None, instance=worker)
-    if request.method == "POST" and _save_form(request, form, worker):
+    if request.method == "POST" and save_form(request, form, worker):
         messages.success(request, _("Worker %(name)s saved.") % {"name": worker.name})
         return redirect("committees:committee_detail", code=worker.committee_id)
     qualification_form = QualificationForm()
@@ -183,7 +170,7 @@ def qualification_add(request: HttpRequest, pk: int) -> HttpResponse:
     worker = get_scoped_or_404(request, CommunityWorker.objects.select_related("committee"), "change", pk=pk)
     instance = Qualification(worker=worker)
     form = QualificationForm(request.POST, instance=instance)
-    if _save_form(request, form, instance):
+    if save_form(request, form, instance):
         messages.success(request, _("Qualification added."))
         return redirect("committees:worker_edit", pk=worker.pk)
     return render(request, "committees/worker_form.html", {

@@ -17,7 +17,7 @@ from committees.models import Committee, District, Street
 from portal.core.exceptions import DomainError
 from portal.core.services import record_save
 from portal.core.spreadsheets import write_table, xlsx_response
-from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm
+from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm, save_form
 from tasks_registry import services
 from tasks_registry.forms import DispatchForm, ExitForm, TaskItemForm, TaskListForm, UnlistedForm
 from tasks_registry.models import Dispatch, RefusedDispatch, TaskItem, TaskList
@@ -53,16 +53,11 @@ def list_index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_create:
             raise PermissionDenied
-        if form.is_valid():
-            city = request.user.scope_level == "city"
-            form.instance.level = TaskList.Level.CITY if city else TaskList.Level.DISTRICT
-            form.instance.district_id = None if city else request.user.district_id
-            try:
-                record_save(actor=request.user, instance=form.instance)
-            except ValidationError as error:
-                add_validation_errors(form, error)
-            else:
-                return redirect("tasks:list_detail", pk=form.instance.pk)
+        city = request.user.scope_level == "city"
+        form.instance.level = TaskList.Level.CITY if city else TaskList.Level.DISTRICT
+        form.instance.district_id = None if city else request.user.district_id
+        if save_form(request, form, form.instance):
+            return redirect("tasks:list_detail", pk=form.instance.pk)
     return render(request, "tasks_registry/list_index.html", {
         "lists": lists, "form": form, "can_create": can_create,
         "reminder": reminder(request.user, lists, timezone.localdate())})

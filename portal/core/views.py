@@ -47,3 +47,18 @@ def add_validation_errors(form: BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def save_form(request: HttpRequest, form: BaseForm, instance: Model) -> bool:
+    """Validate the form and the whole record (constraints included) and save it through record_save:
+    scope checked and audited. False, with the errors on the form, when it cannot be saved."""
+    from portal.core.services import record_save
+
+    if not form.is_valid():
+        return False
+    try:
+        record_save(actor=request.user, instance=instance)
+    except ValidationError as error:
+        add_validation_errors(form, error)
+        return False
+    return True

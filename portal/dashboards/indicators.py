@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.models import Committee, District, Street
-from portal.core.services import record_save
 from portal.core.spreadsheets import write_table, xlsx_response
-from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm
+from portal.core.views import get_scoped_or_404, paginate, require_perm, save_form
 from portal.indicators import selectors, services
 from portal.indicators.forms import TargetForm
 from portal.indicators.models import ComputationRun, Result, Target
@@ -222,12 +221,7 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         target = get_scoped_or_404(request, Target.objects.all(), "change", pk=pk)
     form = TargetForm(request.POST or None, instance=target)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record_save(actor=request.user, instance=form.instance)
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, _("The target was saved."))
-            return redirect("dashboards:targets")
+    if request.method == "POST" and save_form(request, form, form.instance):
+        messages.success(request, _("The target was saved."))
+        return redirect("dashboards:targets")
     return render(request, "dashboards/target_form.html", {"form": form, "target": target})
