@@ -11,5 +11,6 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "is_superuser", "district"]
     list_select_related = ["district", "street", "committee"]
     autocomplete_fields = ["district", "street", "committee", "department"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Role and unit"), {"fields": ("role", "district", "street", "committee", "department")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and unit"), {"fields": ("role", "district", "street", "committee", "department")}),)
+    _role_and_unit = (_("Role and unit"), {"fields": ("role", "district", "street", "committee", "department")})
+    fieldsets = (*BaseUserAdmin.fieldsets, _role_and_unit)
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, _role_and_unit)

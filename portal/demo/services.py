@@ -30,7 +30,8 @@ from portal.accounts.roles import Role
 DATA = Path(__file__).resolve().parent / "data" / "huangpu.json"
 YEARS = (2023, 2024, 2025)
 DEMO_PASSWORD = "jianfu-demo-2026"
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
+            "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红梅鑫波斌宇浩凯健俊帆帅旭宁晨婷雪琳晶颖佳怡文博海燕云飞亮建国志"
 POSITIONS = ["书记", "主任", "副主任", "委员", "社区工作者", "社区工作者", "社区工作者", "社区工作者"]
 
@@ -67,7 +68,8 @@ def _compute_indicators() -> None:
 
 def _load_hierarchy(data: dict) -> None:
     Street.objects.bulk_create(
-        [Street(code=s["code"], district_id=data["district_code"], name=s["name"], kind=StreetKind.STREET) for s in data["streets"]],
+        [Street(code=s["code"], district_id=data["district_code"], name=s["name"], kind=StreetKind.STREET)
+         for s in data["streets"]],
         ignore_conflicts=True,
     )
     committees = []
