@@ -139,8 +139,10 @@ class Result(ScopedModel):
         DISTRICT = "district", _("district")
         CITY = "city", _("city")
 
+    # No constraint and no index either: a year's first computation inserts ~40,000 rows, and the deferred
+    # foreign-key check of each one doubled its time (benchmarks/indicators.py). Runs are never deleted.
     run = models.ForeignKey(ComputationRun, verbose_name=_("run"), null=True, on_delete=models.SET_NULL,
-                            related_name="results")
+                            related_name="results", db_constraint=False, db_index=False)
     indicator = models.CharField(_("indicator"), max_length=40, choices=CHOICES)
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
     code = models.CharField(_("code"), max_length=12)

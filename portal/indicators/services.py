@@ -9,14 +9,15 @@ DOMAIN "Indicators", rule by rule, is the CTE chain below:
 - `standards`: the space standard in force in Y for each district (the latest from_year <= Y), else the
   default; `facts`: per active committee, each indicator's numerator and denominator. Empty areas and
   funds never meet a standard (a NULL comparison is false) and the committee stays in the denominator.
-- `units`: the facts summed for every committee, street, district (every one, with or without committees)
-  and the city (310000), with the streets that have a fund established on or before D.
-- the final SELECT unpivots each unit into one row per indicator: a rate is numerator / denominator (NULL
-  when the denominator is 0); a count has value = numerator and no denominator. community_fund_coverage
-  has no committee rows and never any missing.
+- `streets`: the facts summed per street (every street, with or without committees), with whether it has a
+  community fund established on or before D; `districts`: the streets summed per district (every district);
+  `units`: one row of sums per committee, street and district, and the districts summed for the city (310000).
+- `computed`: each unit unpivoted into one row per indicator: a rate is numerator / denominator (NULL when
+  the denominator is 0); a count has value = numerator and no denominator. community_fund_coverage has no
+  committee rows and never any missing.
 
-The statement is portable between PostgreSQL and SQLite (the embedded default). A year's results are
-replaced in one transaction, under a lock per year, so two runs at once leave one consistent set.
+The chain is portable between PostgreSQL and SQLite (the embedded default). A year's results are brought up
+to date in one transaction, under a lock per year, so two runs at once leave one consistent set.
 """
 
 import datetime
@@ -44,44 +45,49 @@ _COLUMNS = {
     "work_fund_coverage": ("fund_met", "counted"),
     "community_fund_coverage": ("funded_streets", "streets"),
 }
+assert set(_COLUMNS) == {i.code for i in INDICATORS}
 
-_FACT_SUMS = ("counted", "missing", "employed", "certified", "intermediate_up", "senior", "space_due", "space_met",
-              "oversized", "fund_met")
-
-
-def _sums(prefix: str = "f.") -> str:
-    return ", ".join(f"COALESCE(SUM({prefix}{column}), 0) AS {column}" for column in _FACT_SUMS)
+_FACTS = ("counted", "missing", "employed", "certified", "intermediate_up", "senior", "space_due", "space_met",
+          "oversized", "fund_met")
 
 
-def _indicator_rows() -> str:
-    return " UNION ALL ".join(f"SELECT '{i.code}' AS code, {int(i.committee_scope)} AS committee_scope" for i in INDICATORS)
+def _sums(prefix: str, columns: Iterable[str] = _FACTS) -> str:
+    # BIGINT: PostgreSQL sums big integers as NUMERIC, slower to compare with the stored columns.
+    return ", ".join(f"CAST(COALESCE(SUM({prefix}{column}), 0) AS BIGINT) AS {column}" for column in columns)
 
 
-def _case(column_for: dict[str, str | None], default: str = "NULL") -> str:
-    whens = " ".join(f"WHEN '{code}' THEN {column or default}" for code, column in column_for.items())
-    return f"CASE i.code {whens} END"
+def _columns(prefix: str) -> str:
+    return ", ".join(f"{prefix}{column}" for column in _FACTS)
 
 
-_NUMERATOR = _case({code: f"u.{num}" for code, (num, _den) in _COLUMNS.items()})
-_DENOMINATOR = _case({code: (f"u.{den}" if den else None) for code, (_num, den) in _COLUMNS.items()})
-_MISSING = _case({code: ("0" if code == "community_fund_coverage" else "u.missing") for code in _COLUMNS})
-_RATE_CODES = ", ".join(f"'{i.code}'" for i in INDICATORS if i.is_rate)
+def _indicator_rows(code: str, numerator: str, denominator: str | None, committee_scope: bool) -> str:
+    """One indicator's row for every unit of `units`."""
+    missing = "u.missing" if committee_scope else "0"
+    if denominator:  # a rate
+        den = f"u.{denominator}"
+        value = f"CASE WHEN {den} > 0 THEN CAST(u.{numerator} AS DOUBLE PRECISION) / {den} END"
+    else:  # a count
+        den, value = "NULL", f"CAST(u.{numerator} AS DOUBLE PRECISION)"
+    scopes = "" if committee_scope else " WHERE u.scope <> 'committee'"
+    return (f"SELECT '{code}' AS indicator, u.scope, u.code, u.district_id, u.street_id, u.committee_id, "
+            f"u.{numerator} AS numerator, {den} AS denominator, {value} AS value, {missing} AS missing FROM units u{scopes}")
 
-COMPUTE_SQL = f"""
+
+_CTES = f"""
 WITH active AS (
     SELECT c.code, c.street_id, s.district_id, c.kind, c.transition,
            CASE WHEN y.id IS NULL THEN 0 ELSE 1 END AS counted,
            y.households, y.resident_households, y.office_area_m2, y.elder_area_m2, y.work_fund_yuan
     FROM committees_committee c
     JOIN committees_street s ON s.code = c.street_id
-    LEFT JOIN committees_committeeyear y ON y.committee_id = c.code AND y.year = %s
-    WHERE (c.established_on IS NULL OR c.established_on <= %s) AND (c.dissolved_on IS NULL OR c.dissolved_on > %s)
+    LEFT JOIN committees_committeeyear y ON y.committee_id = c.code AND y.year = %(year)s
+    WHERE (c.established_on IS NULL OR c.established_on <= %(day)s) AND (c.dissolved_on IS NULL OR c.dissolved_on > %(day)s)
 ),
 levels AS (
     SELECT q.worker_id,
            MAX(CASE q.level WHEN 'senior' THEN 3 WHEN 'intermediate' THEN 2 WHEN 'assistant' THEN 1 ELSE 0 END) AS rank
     FROM committees_qualification q
-    WHERE q.obtained_on <= %s
+    WHERE q.obtained_on <= %(day)s
     GROUP BY q.worker_id
 ),
 staff AS (
@@ -92,17 +98,17 @@ staff AS (
            SUM(CASE WHEN l.rank = 3 THEN 1 ELSE 0 END) AS senior
     FROM committees_communityworker w
     LEFT JOIN levels l ON l.worker_id = w.id
-    WHERE w.hired_on <= %s AND (w.left_on IS NULL OR w.left_on > %s)
+    WHERE w.hired_on <= %(day)s AND (w.left_on IS NULL OR w.left_on > %(day)s)
     GROUP BY w.committee_id
 ),
 standards AS (
     SELECT d.code AS district_id,
            COALESCE((SELECT ss.office_min_m2 FROM committees_spacestandard ss
-                     WHERE ss.district_id = d.code AND ss.from_year <= %s ORDER BY ss.from_year DESC LIMIT 1), %s)
-               AS office_min,
+                     WHERE ss.district_id = d.code AND ss.from_year <= %(year)s ORDER BY ss.from_year DESC LIMIT 1),
+                    %(office_min)s) AS office_min,
            COALESCE((SELECT ss.elder_min_m2 FROM committees_spacestandard ss
-                     WHERE ss.district_id = d.code AND ss.from_year <= %s ORDER BY ss.from_year DESC LIMIT 1), %s)
-               AS elder_min
+                     WHERE ss.district_id = d.code AND ss.from_year <= %(year)s ORDER BY ss.from_year DESC LIMIT 1),
+                    %(elder_min)s) AS elder_min
     FROM committees_district d
 ),
 facts AS (
@@ -111,70 +117,102 @@ facts AS (
            a.counted * COALESCE(st.certified, 0) AS certified,
            a.counted * COALESCE(st.intermediate_up, 0) AS intermediate_up,
            a.counted * COALESCE(st.senior, 0) AS senior,
-           CASE WHEN a.counted = 1 AND a.kind = 'residents' AND a.resident_households >= %s THEN 1 ELSE 0 END
-               AS space_due,
-           CASE WHEN a.counted = 1 AND a.kind = 'residents' AND a.resident_households >= %s
+           CASE WHEN a.counted = 1 AND a.kind = 'residents' AND a.resident_households >= %(space_households)s
+                THEN 1 ELSE 0 END AS space_due,
+           CASE WHEN a.counted = 1 AND a.kind = 'residents' AND a.resident_households >= %(space_households)s
                      AND a.office_area_m2 >= sd.office_min AND a.elder_area_m2 >= sd.elder_min THEN 1 ELSE 0 END
                AS space_met,
-           CASE WHEN a.counted = 1 AND a.kind = 'residents' AND a.households >= %s AND NOT a.transition
+           CASE WHEN a.counted = 1 AND a.kind = 'residents' AND a.households >= %(oversized)s AND NOT a.transition
                 THEN 1 ELSE 0 END AS oversized,
-           CASE WHEN a.counted = 1 AND a.work_fund_yuan >= %s THEN 1 ELSE 0 END AS fund_met
+           CASE WHEN a.counted = 1 AND a.work_fund_yuan >= %(fund_min)s THEN 1 ELSE 0 END AS fund_met
     FROM active a
     LEFT JOIN staff st ON st.committee_id = a.code
     JOIN standards sd ON sd.district_id = a.district_id
 ),
-funded AS (
-    SELECT DISTINCT f.street_id FROM committees_communityfund f WHERE f.established_on <= %s
+streets AS (
+    SELECT s.code, s.district_id, {_sums("f.")},
+           CASE WHEN EXISTS (SELECT 1 FROM committees_communityfund cf
+                             WHERE cf.street_id = s.code AND cf.established_on <= %(day)s) THEN 1 ELSE 0 END AS funded
+    FROM committees_street s LEFT JOIN facts f ON f.street_id = s.code
+    GROUP BY s.code, s.district_id
 ),
-street_funds AS (
-    SELECT s.code, s.district_id, CASE WHEN fu.street_id IS NULL THEN 0 ELSE 1 END AS funded
-    FROM committees_street s LEFT JOIN funded fu ON fu.street_id = s.code
+districts AS (
+    SELECT d.code, {_sums("s.")}, COUNT(s.code) AS streets, COALESCE(SUM(s.funded), 0) AS funded_streets
+    FROM committees_district d LEFT JOIN streets s ON s.district_id = d.code
+    GROUP BY d.code
 ),
 units AS (
-    SELECT 'committee' AS scope, f.code, f.district_id, f.street_id, f.code AS committee_id, {_sums()},
+    SELECT 'committee' AS scope, f.code, f.district_id, f.street_id, f.code AS committee_id, {_columns("f.")},
            0 AS streets, 0 AS funded_streets
-    FROM facts f GROUP BY f.code, f.district_id, f.street_id
-    UNION ALL
-    SELECT 'street', s.code, s.district_id, s.code, NULL, {_sums()}, 1, MAX(s.funded)
-    FROM street_funds s LEFT JOIN facts f ON f.street_id = s.code
-    GROUP BY s.code, s.district_id
-    UNION ALL
-    SELECT 'district', d.code, d.code, NULL, NULL, {_sums()},
-           (SELECT COUNT(*) FROM street_funds s WHERE s.district_id = d.code),
-           (SELECT COALESCE(SUM(s.funded), 0) FROM street_funds s WHERE s.district_id = d.code)
-    FROM committees_district d LEFT JOIN facts f ON f.district_id = d.code
-    GROUP BY d.code
-    UNION ALL
-    SELECT 'city', '{CITY_CODE}', NULL, NULL, NULL, {_sums()},
-           (SELECT COUNT(*) FROM street_funds), (SELECT COALESCE(SUM(funded), 0) FROM street_funds)
     FROM facts f
+    UNION ALL
+    SELECT 'street', s.code, s.district_id, s.code, NULL, {_columns("s.")}, 1, s.funded FROM streets s
+    UNION ALL
+    SELECT 'district', d.code, d.code, NULL, NULL, {_columns("d.")}, d.streets, d.funded_streets FROM districts d
+    UNION ALL
+    SELECT 'city', '{CITY_CODE}', NULL, NULL, NULL, {_sums("d.", (*_FACTS, "streets", "funded_streets"))} FROM districts d
 ),
-indicators AS ({_indicator_rows()})
-SELECT i.code AS indicator, u.scope AS scope, u.code AS code, u.district_id AS district_id,
-       u.street_id AS street_id, u.committee_id AS committee_id,
-       {_NUMERATOR} AS numerator, {_DENOMINATOR} AS denominator, {_MISSING} AS missing
-FROM units u CROSS JOIN indicators i
-WHERE u.scope <> 'committee' OR i.committee_scope = 1
+computed AS (
+    {" UNION ALL ".join(_indicator_rows(i.code, *_COLUMNS[i.code], i.committee_scope) for i in INDICATORS)}
+)
 """
 
+_RESULT_COLUMNS = "indicator, scope, code, district_id, street_id, committee_id, numerator, denominator, value, missing"
+
+# Every indicator at every scope for a year, one row each (what compute_year stores), with compute_params.
+COMPUTE_SQL = f"{_CTES} SELECT {_RESULT_COLUMNS} FROM computed"
+
+# SQLite: the year's rows were deleted; store them all. (INSERT first: Python's sqlite3 counts rows only then.)
 _INSERT_SQL = f"""
-INSERT INTO indicators_result (run_id, indicator, scope, code, year, district_id, street_id, committee_id,
-                               numerator, denominator, value, missing, computed_at)
-SELECT %s, r.indicator, r.scope, r.code, %s, r.district_id, r.street_id, r.committee_id, r.numerator, r.denominator,
-       CASE WHEN r.indicator NOT IN ({_RATE_CODES}) THEN r.numerator
-            WHEN r.denominator > 0 THEN r.numerator * 1.0 / r.denominator END,
-       r.missing, %s
-FROM ({COMPUTE_SQL}) AS r
+INSERT INTO indicators_result (run_id, year, computed_at, {_RESULT_COLUMNS})
+SELECT %(run)s, %(year)s, %(now)s, {_RESULT_COLUMNS} FROM ({COMPUTE_SQL}) AS r
+"""
+
+# PostgreSQL: one statement compares the computed rows with the stored ones and writes only what differs:
+# stored rows of units gone from the year (a committee dissolved, say) are deleted, changed rows updated and
+# new rows inserted. A rerun that changes nothing writes nothing: no dead rows, no index churn. The three
+# writes touch disjoint keys, so running them side by side in one statement is safe.
+# `standards` is materialised: inlined, PostgreSQL would run its two lookups once per committee (16 rows).
+_COMMITTEE_ROWS = sum(1 for i in INDICATORS if i.committee_scope)  # the year's rows: this many per committee
+_KEY = "o.scope = n.scope AND o.code = n.code AND o.indicator = n.indicator"
+_SYNC_SQL = _CTES.replace("standards AS (", "standards AS MATERIALIZED (", 1) + f""",
+differing AS MATERIALIZED (
+    SELECT n.*, o.id AS stored_id  -- no n.code: stored, no longer computed; no stored_id: new
+    FROM computed n FULL JOIN (SELECT * FROM indicators_result WHERE year = %(year)s) o ON {_KEY}
+    WHERE n.code IS NULL OR o.id IS NULL
+       OR (o.numerator, o.denominator, o.value, o.missing) IS DISTINCT FROM (n.numerator, n.denominator, n.value, n.missing)
+),
+deleted AS (
+    DELETE FROM indicators_result r USING differing d WHERE d.code IS NULL AND r.id = d.stored_id RETURNING 1
+),
+updated AS (
+    UPDATE indicators_result r
+    SET numerator = d.numerator, denominator = d.denominator, value = d.value, missing = d.missing,
+        district_id = d.district_id, street_id = d.street_id, committee_id = d.committee_id,
+        run_id = %(run)s, computed_at = %(now)s
+    FROM differing d WHERE d.code IS NOT NULL AND r.id = d.stored_id RETURNING 1
+),
+inserted AS (
+    INSERT INTO indicators_result (run_id, year, computed_at, {_RESULT_COLUMNS})
+    SELECT %(run)s, %(year)s, %(now)s, {_RESULT_COLUMNS} FROM differing d WHERE d.stored_id IS NULL RETURNING 1
+)
+SELECT (SELECT COALESCE(SUM(CASE WHEN u.scope = 'committee' THEN {_COMMITTEE_ROWS} ELSE {len(INDICATORS)} END), 0) FROM units u),
+       (SELECT COUNT(*) FROM deleted), (SELECT COUNT(*) FROM updated), (SELECT COUNT(*) FROM inserted)
 """
 
 
-def compute_params(year: int) -> list[Any]:
-    """The parameters of COMPUTE_SQL, in order."""
-    day = datetime.date(year, 12, 31)
+def compute_params(year: int) -> dict[str, Any]:
+    """The parameters of COMPUTE_SQL."""
     default = settings.PORTAL_SPACE_STANDARD_DEFAULT
-    threshold = settings.PORTAL_SPACE_STANDARD_MIN_RESIDENT_HOUSEHOLDS
-    return [year, day, day, day, day, day, year, default["office_m2"], year, default["elder_m2"], threshold, threshold,
-            settings.PORTAL_OVERSIZED_HOUSEHOLDS, settings.PORTAL_WORK_FUND_MIN_YUAN, day]
+    return {
+        "year": year,
+        "day": datetime.date(year, 12, 31),
+        "office_min": default["office_m2"],
+        "elder_min": default["elder_m2"],
+        "space_households": settings.PORTAL_SPACE_STANDARD_MIN_RESIDENT_HOUSEHOLDS,
+        "oversized": settings.PORTAL_OVERSIZED_HOUSEHOLDS,
+        "fund_min": settings.PORTAL_WORK_FUND_MIN_YUAN,
+    }
 
 
 def _lock_year(year: int) -> None:
@@ -184,57 +222,25 @@ def _lock_year(year: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [zlib.crc32(b"indicators"), year])
 
 
-_KEY = "o.scope = n.scope AND o.code = n.code AND o.indicator = n.indicator"
-_NEW_SQL = f"""
-CREATE TEMP TABLE indicator_new ON COMMIT DROP AS
-SELECT r.indicator, r.scope, r.code, r.district_id, r.street_id, r.committee_id, r.numerator, r.denominator,
-       CASE WHEN r.indicator NOT IN ({_RATE_CODES}) THEN r.numerator
-            WHEN r.denominator > 0 THEN r.numerator * 1.0 / r.denominator END::double precision AS value,
-       r.missing
-FROM ({COMPUTE_SQL}) AS r
-"""
-# PostgreSQL would inline `standards` and run its two lookups once per committee; computed once, it is 16 rows.
-_NEW_SQL_PG = _NEW_SQL.replace("standards AS (", "standards AS MATERIALIZED (", 1)
-_DIFF_SQL = (
-    # Rows for units that no longer exist in the year (a committee dissolved, say) go.
-    f"DELETE FROM indicators_result o WHERE o.year = %(year)s AND NOT EXISTS (SELECT 1 FROM indicator_new n WHERE {_KEY})",
-    # Rows whose numbers changed are rewritten; the others are left as they are (no dead rows, no index churn).
-    f"""UPDATE indicators_result o SET numerator = n.numerator, denominator = n.denominator, value = n.value,
-        missing = n.missing, district_id = n.district_id, street_id = n.street_id, committee_id = n.committee_id,
-        run_id = %(run)s, computed_at = %(now)s
-    FROM indicator_new n WHERE o.year = %(year)s AND {_KEY}
-      AND (o.numerator, o.denominator, o.value, o.missing) IS DISTINCT FROM (n.numerator, n.denominator, n.value, n.missing)""",
-    f"""INSERT INTO indicators_result (run_id, indicator, scope, code, year, district_id, street_id, committee_id,
-                                      numerator, denominator, value, missing, computed_at)
-    SELECT %(run)s, n.indicator, n.scope, n.code, %(year)s, n.district_id, n.street_id, n.committee_id, n.numerator,
-           n.denominator, n.value, n.missing, %(now)s
-    FROM indicator_new n WHERE NOT EXISTS (SELECT 1 FROM indicators_result o WHERE o.year = %(year)s AND {_KEY})""",
-)
-
-
 def compute_year(year: int, *, run: ComputationRun | None = None) -> int:
     """Bring the year's results up to date in one transaction; returns how many results the year has.
 
-    A fixed number of queries whatever the data size. On PostgreSQL the computed set goes to a temporary
-    table and only what differs is written (deleted, updated, inserted): a nightly run that changes nothing
-    writes nothing. SQLite replaces the year's rows with one INSERT ... SELECT.
+    A fixed number of queries whatever the data size. On PostgreSQL one statement computes the year and
+    writes only the rows that differ from those stored (a nightly run that changes nothing writes nothing);
+    SQLite replaces the year's rows.
     """
-    now = timezone.now()
+    params = {**compute_params(year), "run": run.pk if run else None, "now": timezone.now()}
     with transaction.atomic():
         _lock_year(year)
         with connection.cursor() as cursor:
             if connection.vendor != "postgresql":
                 Result.objects.filter(year=year).delete()
-                cursor.execute(_INSERT_SQL, [run.pk if run else None, year, now, *compute_params(year)])
+                cursor.execute(_INSERT_SQL, params)
                 return cursor.rowcount
-            # ON COMMIT DROP clears it after a run; inside an outer transaction (a test, a caller's) it is dropped here.
-            cursor.execute("DROP TABLE IF EXISTS indicator_new")
-            cursor.execute(_NEW_SQL_PG, compute_params(year))
-            count = cursor.rowcount
-            for statement in _DIFF_SQL:
-                cursor.execute(statement, {"year": year, "run": run.pk if run else None, "now": now})
-            cursor.execute("DROP TABLE indicator_new")
-            return count
+            cursor.execute(_SYNC_SQL, params)
+            count, deleted, updated, inserted = cursor.fetchone()
+    logger.info("indicators %s: %s results; %s deleted, %s updated, %s inserted", year, count, deleted, updated, inserted)
+    return count
 
 
 def run_computation(run: ComputationRun) -> ComputationRun:

@@ -14,6 +14,7 @@ from django.core.management import call_command
 
 from committees.models import SpaceStandard
 from portal.indicators.models import ComputationRun, Result
+from portal.indicators.registry import CITY_CODE
 from portal.indicators.services import compute_year
 from tests.support.factories import (
     CommitteeFactory,
@@ -243,10 +244,16 @@ def test_a_rerun_that_changes_nothing_writes_nothing(world) -> None:  # noqa: AN
 def test_a_dissolved_committees_rows_go_on_the_next_run(world) -> None:  # noqa: ANN001
     record(world.baoxing)
     compute_year(Y)
+    before = {r.pk: r.computed_at for r in Result.objects.filter(year=Y)}
     world.baoxing.dissolved_on = D
     world.baoxing.save()
-    rows = results()
-    assert not any(code == world.baoxing.code for (_i, _s, code) in rows)
+    count = compute_year(Y)
+    after = {r.pk: r.computed_at for r in Result.objects.filter(year=Y)}
+    assert not Result.objects.filter(year=Y, code=world.baoxing.code).exists()
+    assert count == len(after) == len(before) - 6
+    # Its street, district and the city lost a committee; the other units' rows were left as they were.
+    rewritten = {r.code for r in Result.objects.filter(pk__in=after) if after[r.pk] != before[r.pk]}
+    assert rewritten == {world.baoxing.street_id, world.huangpu.code, CITY_CODE}
 
 
 def test_a_rerun_replaces_the_years_results_and_leaves_other_years(world) -> None:  # noqa: ANN001
@@ -273,8 +280,8 @@ def test_the_computation_costs_the_same_queries_at_any_size(world, size, django_
 
     Committee.objects.bulk_create(committees)
     CommitteeYear.objects.bulk_create([CommitteeYearFactory.build(committee=c) for c in committees])
-    # savepoint, lock, (drop) and create the computed set, delete / update / insert what differs, drop, release
-    with django_assert_num_queries(9):
+    # savepoint, lock, the one statement that computes and writes what differs, release
+    with django_assert_num_queries(4):
         count = compute_year(Y)
     assert count == (size + 4) * 6 + (len(streets) + 3 + 16 + 1) * 7
 
