@@ -19,8 +19,8 @@ What it measures (DOMAIN "Indicators" and "Scale to plan for"):
    rows are deleted and the table vacuumed, untimed, before each run), a rerun that finds nothing changed
    (the nightly job on most nights), and a rerun after 1% of the year's records changed (65 committees'
    work funds cross the threshold, so their rows and those of their streets, districts and the city change).
-   For the breakdown, the service's SELECT (COMPUTE_SQL with compute_params) is also timed on its own,
-   fetching every row, without storing anything.
+   For the breakdown, the service's computation alone (COMPUTE_SQL with compute_params, counted in the
+   database: nothing stored, nothing compared, nothing sent) is also timed.
 3. The yardstick: the fastest single hand-written SELECT found for the same district-level numbers
    (numerator, denominator and missing of each of the seven indicators for each district), run with psycopg
    directly (client-side binding, as Django does).
@@ -471,14 +471,14 @@ def change_records(url: str) -> Callable[[], None]:
 
 
 def select_alone() -> int:
-    """The service's SELECT alone (nothing stored), through Django's cursor, every row fetched."""
+    """The service's computation alone, through Django's cursor: its rows counted where they are computed."""
     from django.db import connection
 
     from portal.indicators.services import COMPUTE_SQL, compute_params
 
     with connection.cursor() as cursor:
-        cursor.execute(COMPUTE_SQL, compute_params(YEAR))
-        return len(cursor.fetchall())
+        cursor.execute(f"SELECT COUNT(*) FROM ({COMPUTE_SQL}) AS r", compute_params(YEAR))
+        return cursor.fetchone()[0]
 
 
 def explain_service() -> str:
@@ -565,7 +565,7 @@ def benchmark(args: argparse.Namespace, url: str) -> int:
             "rerun, nothing changed": compute,
             "(change)": change_records(url),
             "rerun after 1% changed": compute,
-            "service SELECT alone, fetched": select_alone,
+            "its computation alone": select_alone,
         })
         hand, rerun = timings["hand-written district SELECT"], timings["rerun, nothing changed"]
         compute()
@@ -582,8 +582,9 @@ def benchmark(args: argparse.Namespace, url: str) -> int:
               f"{timing.min / hand.min:.2f} (mins)")
     print(f"result rows     {written:,} ({total_stored:,} stored for {YEAR}; "
           f"{len(stored)} district rows, hand-written query {len(rows)} rows)")
-    ratio = rerun.median / hand.median
-    print(f"target ratio    <= {TARGET_RATIO:g} (rerun): {'met' if ratio <= TARGET_RATIO else 'NOT met'} ({ratio:.2f})")
+    for label, timing in (("rerun", rerun), ("first computation", first)):
+        ratio = timing.median / hand.median
+        print(f"target ratio    <= {TARGET_RATIO:g}, {label}: {'met' if ratio <= TARGET_RATIO else 'NOT met'} ({ratio:.2f})")
     slowest = max(first.median, rerun.median)
     print(f"target time     <= {TARGET_SECONDS:g} s: {'met' if slowest <= TARGET_SECONDS else 'NOT met'} "
           f"({slowest:.3f} s at most)")

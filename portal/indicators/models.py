@@ -139,8 +139,9 @@ class Result(ScopedModel):
         DISTRICT = "district", _("district")
         CITY = "city", _("city")
 
-    # No constraint and no index either: a year's first computation inserts ~40,000 rows, and the deferred
-    # foreign-key check of each one doubled its time (benchmarks/indicators.py). Runs are never deleted.
+    # The run that last changed the row (a run that finds a row unchanged leaves it alone). No constraint and
+    # no index: a year's first computation inserts ~40,000 rows, and the deferred foreign-key check of each
+    # one added 45-100% to its time (benchmarks/indicators.py). Runs are never deleted.
     run = models.ForeignKey(ComputationRun, verbose_name=_("run"), null=True, on_delete=models.SET_NULL,
                             related_name="results", db_constraint=False, db_index=False)
     indicator = models.CharField(_("indicator"), max_length=40, choices=CHOICES)

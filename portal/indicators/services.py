@@ -233,12 +233,13 @@ def compute_year(year: int, *, run: ComputationRun | None = None) -> int:
     with transaction.atomic():
         _lock_year(year)
         with connection.cursor() as cursor:
-            if connection.vendor != "postgresql":
-                Result.objects.filter(year=year).delete()
+            if connection.vendor == "postgresql":
+                cursor.execute(_SYNC_SQL, params)
+                count, deleted, updated, inserted = cursor.fetchone()
+            else:
+                deleted = Result.objects.filter(year=year).delete()[0]
                 cursor.execute(_INSERT_SQL, params)
-                return cursor.rowcount
-            cursor.execute(_SYNC_SQL, params)
-            count, deleted, updated, inserted = cursor.fetchone()
+                count, updated, inserted = cursor.rowcount, 0, cursor.rowcount
     logger.info("indicators %s: %s results; %s deleted, %s updated, %s inserted", year, count, deleted, updated, inserted)
     return count
 
