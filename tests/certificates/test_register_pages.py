@@ -102,3 +102,32 @@ def test_a_voided_certificate_prints_only_with_its_void_mark(client, world, comm
     register.void(actor=committee_staff, registration=registration, reason="姓名错")
     printed = client.get(reverse("certificates:register_print", args=[registration.pk])).content.decode()
     assert 'id="void-mark"' in printed and "window.print()" not in printed
+
+
+@pytest.mark.parametrize("size", [12, 1200])
+def test_statistics_count_by_type_and_month_in_a_constant_number_of_queries(
+        client, world, committee_staff, district_staff, size, django_assert_max_num_queries) -> None:  # noqa: ANN001
+    import datetime
+    import zoneinfo
+
+    from django.utils import timezone
+
+    issuable = list(CertificateType.objects.exclude(rule=CertificateType.Rule.DO_NOT_ISSUE).order_by("name"))
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    # Registration n: type n % 2, issued on the 1st of month n % 12 + 1 at 00:30 Shanghai time (the day before
+    # in UTC, so a month taken in UTC would be wrong), every tenth one voided.
+    Registration.objects.bulk_create([Registration(
+        committee=world.baoxing, year=2025, serial=n + 1, certificate_type=issuable[n % 2], applicant_name="王",
+        id_masked="110*", id_hash=str(n), purpose="p", facts="f", verification="v", issuer=committee_staff,
+        issued_at=datetime.datetime(2025, n % 12 + 1, 1, 0, 30, tzinfo=shanghai),
+        voided_at=timezone.now() if n % 10 == 0 else None, void_reason="错" if n % 10 == 0 else "")
+        for n in range(size)])
+    client.force_login(district_staff)
+    with django_assert_max_num_queries(10):
+        data = client.get(reverse("certificates:statistics"), {"year": 2025}).context["data"]
+    per_month = size // 12
+    first, second = data["by_type"]
+    assert first["name"] == issuable[0].name and second["name"] == issuable[1].name
+    assert first["months"] == [per_month if month % 2 == 0 else 0 for month in range(12)]
+    assert second["months"] == [per_month if month % 2 == 1 else 0 for month in range(12)]
+    assert data["totals"] == {"issued": size, "voided": len(range(0, size, 10)), "turned_away": 0}
