@@ -46,9 +46,6 @@ from pathlib import Path
 
 from scratch import BENCH_SECRET_KEY, ROOT, django_env, recreate_database
 
-if str(ROOT) not in sys.path:  # run as a script, benchmarks/ is on the path but the project root is not
-    sys.path.insert(0, str(ROOT))
-
 # The interchange package imports the models, so reading its schema needs Django set up (no database is
 # touched here; the settings refuse a DATABASE_URL from the environment without a secret key).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")

@@ -54,7 +54,6 @@ from typing import Any
 import psycopg
 from psycopg import sql
 from scratch import (
-    ROOT,
     close_django_connections,
     drop_database,
     migrate,
@@ -62,9 +61,6 @@ from scratch import (
     scratch_name,
     setup_django,
 )
-
-if str(ROOT) not in sys.path:  # run as a script, benchmarks/ is on the path but the project root is not
-    sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench_indicators"
 YEAR = 2025

@@ -1,6 +1,6 @@
 """What every benchmark shares: a scratch PostgreSQL database (dropped and recreated only when its name
 contains "bench"), the environment a Django child or this process runs with, migrate, and Django set up
-against that database."""
+against that database. Importing it puts the project root on the path."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ import psycopg
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # a benchmark runs as a script: benchmarks/ is on the path, the project root is not
+    sys.path.insert(0, str(ROOT))
 BENCH_SECRET_KEY = "bench-only-key-not-a-secret-" + "x" * 40
 
 
