@@ -64,6 +64,8 @@ from scratch import (
     recreate_database,
     scratch_name,
     setup_django,
+    streets_statement,
+    u,
 )
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench_certificates"
@@ -74,13 +76,6 @@ FAR_PAGE = 200
 LOOKUP_QUERY = "死亡证明"
 STATISTICS_YEAR = 2025
 
-# Streets, towns and townships per district (as in benchmarks/indicators.py): 107 + 106 + 2 = 215.
-DISTRICT_SHAPE: dict[str, tuple[int, int, int]] = {
-    "310101": (10, 0, 0), "310104": (12, 1, 0), "310105": (9, 1, 0), "310106": (13, 1, 0),
-    "310107": (8, 2, 0), "310109": (8, 0, 0), "310110": (12, 0, 0), "310112": (4, 9, 0),
-    "310113": (3, 9, 0), "310114": (3, 7, 0), "310115": (12, 24, 0), "310116": (1, 9, 0),
-    "310117": (6, 11, 0), "310118": (3, 8, 0), "310120": (3, 8, 0), "310151": (0, 16, 2),
-}
 COMMITTEES = 6_500
 # Registrations grow a little every year; the weights sum to 1.
 YEAR_WEIGHTS: dict[int, float] = {2023: 0.22, 2024: 0.24, 2025: 0.26, 2026: 0.28}
@@ -99,11 +94,6 @@ TABLES = ("committees_street", "committees_committee", "accounts_user", "certifi
 # --- Data, set-based ------------------------------------------------------------------------------------
 
 
-def u(key: str, salt: int) -> str:
-    """SQL for a uniform number in [0, 1) drawn from `key` (an SQL text expression): the same on every run."""
-    return f"((hashtextextended({key}, {salt}) & 9223372036854775807)::float8 / 9223372036854775808.0)"
-
-
 def pick(words: Sequence[str], key: str, salt: int) -> str:
     """SQL for one of `words`, drawn from `key`."""
     array = "ARRAY[" + ", ".join(f"'{w}'" for w in words) + "]"
@@ -111,17 +101,8 @@ def pick(words: Sequence[str], key: str, salt: int) -> str:
 
 
 def org_statements() -> list[tuple[str, str]]:
-    shape = ", ".join(f"('{d}', {s}, {t}, {w})" for d, (s, t, w) in DISTRICT_SHAPE.items())
     return [
-        ("streets", f"""
-            INSERT INTO committees_street (code, name, kind, district_id)
-            SELECT x.code, '第' || x.code || k.word, k.kind, s.district
-            FROM (VALUES {shape}) AS s(district, streets, towns, townships)
-            CROSS JOIN LATERAL (VALUES ('0', 'street', '街道', s.streets), ('1', 'town', '镇', s.towns),
-                                       ('2', 'township', '乡', s.townships)) AS k(digit, kind, word, how_many)
-            CROSS JOIN LATERAL generate_series(1, k.how_many) AS n
-            CROSS JOIN LATERAL (SELECT s.district || k.digit || lpad(n::text, 2, '0') AS code) AS x
-        """),
+        streets_statement(),
         # Residents' committees (001-199) on every street; the counts per street come from cumulative weights
         # (exact numerics), so they sum exactly to COMMITTEES.
         ("committees", f"""

@@ -44,7 +44,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from scratch import BENCH_SECRET_KEY, ROOT, django_env, recreate_database
+from scratch import BENCH_SECRET_KEY, DISTRICT_SHAPE, ROOT, django_env, recreate_database
 
 # The interchange package imports the models, so reading its schema needs Django set up (no database is
 # touched here; the settings refuse a DATABASE_URL from the environment without a secret key).
@@ -64,14 +64,6 @@ from committees.interchange.schema import SHEETS  # noqa: E402
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench"
 DISTRICTS_JSON = ROOT / "committees" / "data" / "shanghai_districts.json"
 
-# Streets, towns and townships per district: roughly the city's real shape, summing to DOMAIN's
-# 107 街道, 106 镇 and 2 乡 (Chongming holds the two townships).
-DISTRICT_SHAPE: dict[str, tuple[int, int, int]] = {
-    "310101": (10, 0, 0), "310104": (12, 1, 0), "310105": (9, 1, 0), "310106": (13, 1, 0),
-    "310107": (8, 2, 0), "310109": (8, 0, 0), "310110": (12, 0, 0), "310112": (4, 9, 0),
-    "310113": (3, 9, 0), "310114": (3, 7, 0), "310115": (12, 24, 0), "310116": (1, 9, 0),
-    "310117": (6, 11, 0), "310118": (3, 8, 0), "310120": (3, 8, 0), "310151": (0, 16, 2),
-}
 # (code digit, word in the file) per street kind, index-aligned with DISTRICT_SHAPE's tuples.
 STREET_KINDS: tuple[tuple[str, str], ...] = (("0", "街道"), ("1", "镇"), ("2", "乡"))
 

@@ -60,6 +60,8 @@ from scratch import (
     recreate_database,
     scratch_name,
     setup_django,
+    streets_statement,
+    u,
 )
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench_indicators"
@@ -82,13 +84,6 @@ TABLES = (
 
 # --- Data, set-based ------------------------------------------------------------------------------------
 
-# Streets, towns and townships per district (as in benchmarks/import_org.py): 107 + 106 + 2 = 215.
-DISTRICT_SHAPE: dict[str, tuple[int, int, int]] = {
-    "310101": (10, 0, 0), "310104": (12, 1, 0), "310105": (9, 1, 0), "310106": (13, 1, 0),
-    "310107": (8, 2, 0), "310109": (8, 0, 0), "310110": (12, 0, 0), "310112": (4, 9, 0),
-    "310113": (3, 9, 0), "310114": (3, 7, 0), "310115": (12, 24, 0), "310116": (1, 9, 0),
-    "310117": (6, 11, 0), "310118": (3, 8, 0), "310120": (3, 8, 0), "310151": (0, 16, 2),
-}
 RESIDENTS_COMMITTEES = 4_941
 VILLAGE_COMMITTEES = 1_555
 WORKERS = 57_000
@@ -98,30 +93,16 @@ FIRST_YEAR, LAST_YEAR = 2022, 2025
 SPACE_STANDARDS = (("310101", 2023, 120, 80), ("310104", 2024, 200, 120), ("310115", 2026, 300, 300))
 
 
-def u(key: str, salt: int) -> str:
-    """SQL for a uniform number in [0, 1) drawn from `key` (an SQL text expression): the same on every run."""
-    return f"((hashtextextended({key}, {salt}) & 9223372036854775807)::float8 / 9223372036854775808.0)"
-
-
 def days(start: str, end: str, key: str, salt: int) -> str:
     """SQL for a date from `start` to `end` (SQL date expressions, both included), drawn from `key`."""
     return f"({start} + floor({u(key, salt)} * (({end}) - ({start}) + 1))::int)"
 
 
 def fill_statements() -> list[tuple[str, str]]:
-    shape = ", ".join(f"('{d}', {s}, {t}, {w})" for d, (s, t, w) in DISTRICT_SHAPE.items())
     standards = ", ".join(f"('{d}', {y}, {o}, {e})" for d, y, o, e in SPACE_STANDARDS)
     code, cy, wn, wc = "c.code", "c.code || ':' || y", "n::text", "w.code"
     return [
-        ("streets", f"""
-            INSERT INTO committees_street (code, name, kind, district_id)
-            SELECT x.code, '第' || x.code || k.word, k.kind, s.district
-            FROM (VALUES {shape}) AS s(district, streets, towns, townships)
-            CROSS JOIN LATERAL (VALUES ('0', 'street', '街道', s.streets), ('1', 'town', '镇', s.towns),
-                                       ('2', 'township', '乡', s.townships)) AS k(digit, kind, word, how_many)
-            CROSS JOIN LATERAL generate_series(1, k.how_many) AS n
-            CROSS JOIN LATERAL (SELECT s.district || k.digit || lpad(n::text, 2, '0') AS code) AS x
-        """),
+        streets_statement(),
         # Residents' committees everywhere (fewer in towns), villages only in towns and townships; the counts per
         # street come from cumulative weights (exact numerics), so they sum exactly to the city's totals.
         ("committees", f"""

@@ -84,3 +84,34 @@ def close_django_connections() -> None:
         from django.db import connections
 
         connections.close_all()
+
+
+# --- Shared data ----------------------------------------------------------------------------------------
+
+# Streets, towns and townships per district: roughly the city's real shape, summing to DOMAIN's
+# 107 街道, 106 镇 and 2 乡 (Chongming holds the two townships).
+DISTRICT_SHAPE: dict[str, tuple[int, int, int]] = {
+    "310101": (10, 0, 0), "310104": (12, 1, 0), "310105": (9, 1, 0), "310106": (13, 1, 0),
+    "310107": (8, 2, 0), "310109": (8, 0, 0), "310110": (12, 0, 0), "310112": (4, 9, 0),
+    "310113": (3, 9, 0), "310114": (3, 7, 0), "310115": (12, 24, 0), "310116": (1, 9, 0),
+    "310117": (6, 11, 0), "310118": (3, 8, 0), "310120": (3, 8, 0), "310151": (0, 16, 2),
+}
+
+
+def u(key: str, salt: int) -> str:
+    """SQL for a uniform number in [0, 1) drawn from `key` (an SQL text expression): the same on every run."""
+    return f"((hashtextextended({key}, {salt}) & 9223372036854775807)::float8 / 9223372036854775808.0)"
+
+
+def streets_statement() -> tuple[str, str]:
+    """The 215 streets of DISTRICT_SHAPE, set-based: codes district + kind digit + 01, 02, ..."""
+    shape = ", ".join(f"('{d}', {s}, {t}, {w})" for d, (s, t, w) in DISTRICT_SHAPE.items())
+    return ("streets", f"""
+            INSERT INTO committees_street (code, name, kind, district_id)
+            SELECT x.code, '第' || x.code || k.word, k.kind, s.district
+            FROM (VALUES {shape}) AS s(district, streets, towns, townships)
+            CROSS JOIN LATERAL (VALUES ('0', 'street', '街道', s.streets), ('1', 'town', '镇', s.towns),
+                                       ('2', 'township', '乡', s.townships)) AS k(digit, kind, word, how_many)
+            CROSS JOIN LATERAL generate_series(1, k.how_many) AS n
+            CROSS JOIN LATERAL (SELECT s.district || k.digit || lpad(n::text, 2, '0') AS code) AS x
+        """)
