@@ -13,8 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from certificates.models import CertificateType
-from committees.interchange.cells import as_text, is_blank
-from committees.interchange.readers import UnreadableFile, check_archive
+from portal.core.spreadsheets import UnreadableFile, as_text, check_archive, is_blank
 
 COLUMNS = {"name": "Certificate", "aliases": "Other names", "sub_items": "Sub-items", "rule": "Rule",
            "conditions": "Conditions", "alternative_route": "Alternative route", "handled_by": "Handled by",

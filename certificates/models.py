@@ -7,14 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, District
-from portal.core.scoping import ScopedManager, ScopedModel, SharedRowsQuerySet
-
-
-class CatalogueQuerySet(SharedRowsQuerySet):
-    """A district's own types and overrides, and for reading also the national and city types."""
-
-    def shared_q(self) -> Q:
-        return Q(district__isnull=True)
+from portal.core.scoping import Action, ScopedModel
 
 
 class CertificateType(ScopedModel):
@@ -53,8 +46,11 @@ class CertificateType(ScopedModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     scope_paths = {"district": "district"}
-
-    objects = ScopedManager.from_queryset(CatalogueQuerySet)()
+    actions = {
+        # A district's own types and overrides, and for reading also the national and city types.
+        "view": Action(grant="view", shared=Q(district__isnull=True)),
+        "change": Action(at={"district": Q()}, grant=None),  # the district's staff, their district's entries
+    }
 
     class Meta:
         verbose_name = _("certificate type")
@@ -161,6 +157,11 @@ class Registration(ScopedModel):
                                   on_delete=models.PROTECT, related_name="+")
 
     scope_paths = {"district": "committee__street__district", "street": "committee__street", "committee": "committee"}
+    actions = {
+        # The committee's own staff register and void; a grant lets others read, never issue.
+        "add": Action(at={"committee": Q()}, grant=None),
+        "void": Action(at={"committee": Q()}, where=Q(voided_at__isnull=True), grant=None),
+    }
 
     class Meta:
         verbose_name = _("certificate registration")
@@ -181,6 +182,7 @@ class Registration(ScopedModel):
                    # INCLUDE: SQLite has no covering indexes.
                    models.Index(fields=["committee", "year", "certificate_type", "issued_at", "voided_at"],
                                 name="registration_statistics_idx")]
+        permissions = [("void_registration", _("Can void a certificate registration"))]
 
     def __str__(self) -> str:
         return f"{self.number} {self.certificate_type_id}"
@@ -206,6 +208,7 @@ class SealUse(ScopedModel):
                                         on_delete=models.PROTECT, related_name="seal_use")
 
     scope_paths = {"district": "committee__street__district", "street": "committee__street", "committee": "committee"}
+    actions = {"add": Action(at={"committee": Q()}, grant=None)}
 
     class Meta:
         verbose_name = _("seal use")

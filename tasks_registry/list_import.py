@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from committees.interchange.cells import as_text, is_blank
-from committees.interchange.readers import UnreadableFile, check_archive
+from portal.core.spreadsheets import UnreadableFile, as_text, check_archive, is_blank
 from tasks_registry.models import TaskItem, TaskList
 
 FIELDS = ["code", "title", "category", "responsible_unit", "legal_basis", "description", "frequency", "hours_per_month",

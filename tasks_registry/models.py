@@ -14,19 +14,21 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, District
 from committees.models.annual import YEAR_MAX, YEAR_MIN
-from portal.core.scoping import ScopedManager, ScopedModel, ScopedQuerySet, SharedRowsQuerySet
+from portal.core.scoping import Action, ScopedManager, ScopedModel, ScopedQuerySet, every_level
 
 _YEAR = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
 
-class ListQuerySet(SharedRowsQuerySet):
+class ListQuerySet(ScopedQuerySet):
     """The user's district's lists (or items), and for reading also the city's, which apply everywhere."""
-
-    def shared_q(self) -> Q:
-        return Q(**{self.model.city_lookup: TaskList.Level.CITY})
 
     def published(self) -> "ListQuerySet":
         return self.filter(**{self.model.status_lookup: TaskList.Status.PUBLISHED})
+
+
+# City staff keep the city's list, district staff their own district's (DOMAIN "Task admission").
+_OWN_LIST = {"city": Q(level="city"), "district": Q(level="district")}
+_OWN_ITEM = {"city": Q(task_list__level="city"), "district": Q(task_list__level="district")}
 
 
 class TaskList(ScopedModel):
@@ -51,8 +53,13 @@ class TaskList(ScopedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     scope_paths = {"district": "district"}
-    city_lookup = "level"
     status_lookup = "status"
+    actions = {
+        "view": Action(grant="view", shared=Q(level="city")),  # the city's list applies in every district
+        "change": Action(at=_OWN_LIST, where=Q(status="draft"), grant=None),  # items added while a draft
+        "publish": Action(at=_OWN_LIST, where=Q(status="draft"), grant=None),
+        "carry": Action(perm="add", at=_OWN_LIST, grant=None),  # next year's draft started from it
+    }
 
     objects = ScopedManager.from_queryset(ListQuerySet)()
 
@@ -76,6 +83,7 @@ class TaskList(ScopedModel):
                 violation_error_message=_("A published list has a publication time."),
             ),
         ]
+        permissions = [("publish_tasklist", _("Can publish a task list"))]
 
     def __str__(self) -> str:
         owner = self.district.name if self.district_id else _("Shanghai")
@@ -116,8 +124,19 @@ class TaskItem(ScopedModel):
     exit_reason = models.TextField(_("exit reason"), blank=True)
 
     scope_paths = {"district": "task_list__district"}
-    city_lookup = "task_list__level"
     status_lookup = "task_list__status"
+    actions = {
+        "view": Action(grant="view", shared=Q(task_list__level="city")),
+        "change": Action(at=_OWN_ITEM, where=Q(task_list__status="draft"), grant=None),
+        "exit": Action(at=_OWN_ITEM, where=Q(exited_at__isnull=True), grant=None),  # 退出, with a reason
+        # What may be sent to committees: published items of the city's list or of the sender's district's.
+        "dispatch": Action(grant="view", shared=Q(task_list__level="city"),
+                           where=Q(task_list__status="published", exited_at__isnull=True)),
+        # While filing a request: listed items of the whole district, so "already admitted" is found.
+        "find_similar": Action(perm="tasks_registry.add_admissionrequest", scope_at="district", grant=None,
+                               shared=Q(task_list__level="city"),
+                               where=Q(task_list__status="published", exited_at__isnull=True)),
+    }
 
     objects = ScopedManager.from_queryset(ItemQuerySet)()
 
@@ -139,6 +158,8 @@ class TaskItem(ScopedModel):
                                    violation_error_message=_("An item number and a task are required.")),
         ]
         indexes = [models.Index(fields=["title"], name="task_item_title_idx")]
+        permissions = [("exit_taskitem", _("Can take an item off its list")),
+                       ("dispatch_taskitem", _("Can send a listed item to committees"))]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -200,28 +221,21 @@ class RefusedDispatch(ScopedModel):
         return f"{self.title} → {self.committee}: {self.reason}"
 
 
-class RequestQuerySet(ScopedQuerySet):
-    def restrict(self, user, action: str = "view", **kwargs):  # noqa: ANN001, ANN201
-        """District staff: their district's requests; a department: its own; a street: those of its street or
-        filed by it; a committee: those that target it (DOMAIN "Who uses it")."""
-        if not user.is_authenticated or not user.has_perm(
-                kwargs.get("perm") or f"tasks_registry.{action}_admissionrequest"):
-            return self.none()
-        # A draft is its applicant's alone until submitted.
-        submitted = ~Q(status=AdmissionRequest.Status.DRAFT) | Q(applicant=user)
-        if user.is_superuser or user.scope_level == "city":
-            return self.filter(submitted)
-        if user.role == "department":
-            return self.filter(department_id=user.department_id).filter(submitted)
-        if user.role == "district":
-            return self.filter(district_id=user.district_id).filter(submitted)
-        if user.role == "street":
-            return self.filter(Q(street_id=user.street_id) | Q(applicant=user)).filter(submitted).distinct()
-        if user.role == "committee":
-            return self.filter(
-                Q(committees=user.committee_id) | Q(scope="streets", streets=user.street_id)
-                | Q(scope="district", district_id=user.district_id)).exclude(status=AdmissionRequest.Status.DRAFT).distinct()
-        return self.none()
+def _targeting_street(user) -> Q:  # noqa: ANN001
+    """Requests a street officer sees: reviewed by their street, or aimed at it or at its committees."""
+    through_streets = AdmissionRequest.streets.through.objects.filter(street_id=user.street_id)
+    through_committees = AdmissionRequest.committees.through.objects.filter(committee__street_id=user.street_id)
+    return (Q(street_id=user.street_id) | Q(scope="streets", pk__in=through_streets.values("admissionrequest_id"))
+            | Q(scope="committees", pk__in=through_committees.values("admissionrequest_id")))
+
+
+def _targeting_committee(user) -> Q:  # noqa: ANN001
+    """Requests a committee sees: those that would reach it (chosen, its street, or its whole district)."""
+    through_streets = AdmissionRequest.streets.through.objects.filter(street_id=user.street_id)
+    through_committees = AdmissionRequest.committees.through.objects.filter(committee_id=user.committee_id)
+    return (Q(scope="committees", pk__in=through_committees.values("admissionrequest_id"))
+            | Q(scope="streets", pk__in=through_streets.values("admissionrequest_id"))
+            | Q(scope="district", district_id=user.district_id))
 
 
 class AdmissionRequest(ScopedModel):
@@ -272,9 +286,25 @@ class AdmissionRequest(ScopedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    scope_paths = {"district": "district", "street": "street"}
-
-    objects = ScopedManager.from_queryset(RequestQuerySet)()
+    scope_paths = {"district": "district", "department": "department", "street": _targeting_street,
+                   "committee": _targeting_committee}
+    owner_path = "applicant"
+    actions = {
+        # A draft is its applicant's alone until submitted.
+        "view": Action(grant="view", at=every_level(~Q(status="draft")), owner=Q()),
+        "change": Action(at={}, owner=Q(status__in=["draft", "returned"])),
+        "submit": Action(perm="change", at={}, owner=Q(status__in=["draft", "returned"])),
+        # The reviewer of the current stage, in scope, never the applicant (DOMAIN "Task admission").
+        "review": Action(at={"street": Q(status="street_review"), "district": Q(status="district_review")},
+                         not_owner=True, grant=None),
+        # The applicant, the reviewer of the stage and the district's staff, while the request is open.
+        "comment": Action(at={"street": Q(status="street_review"),
+                              "district": Q(status__in=["street_review", "district_review", "returned"])},
+                          owner=Q(status__in=["draft", "street_review", "district_review", "returned"]), grant=None),
+        # While filing: titles and states of the district's open requests, whoever filed them.
+        "find_similar": Action(perm="add", scope_at="district", grant=None, owner=Q(status="draft"),
+                               at=every_level(Q(status__in=["street_review", "district_review", "returned"]))),
+    }
 
     class Meta:
         verbose_name = _("admission request")
@@ -293,6 +323,8 @@ class AdmissionRequest(ScopedModel):
             models.Index(fields=["district", "status", "review_due_on"], name="request_queue_idx"),
             models.Index(fields=["street", "status"], name="request_street_idx"),
         ]
+        permissions = [("review_admissionrequest", _("Can review an admission request")),
+                       ("comment_admissionrequest", _("Can comment on an admission request"))]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -342,18 +374,6 @@ class RequestEvent(models.Model):
         return f"{self.request_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
-class ReportQuerySet(ScopedQuerySet):
-    def restrict(self, user, action: str = "view", **kwargs):  # noqa: ANN001, ANN201
-        """A committee: its own reports; a district: its district's; a department: those transferred to it."""
-        if not user.is_authenticated or not user.has_perm(kwargs.get("perm") or f"tasks_registry.{action}_violationreport"):
-            return self.none()
-        if user.is_superuser or user.scope_level == "city":
-            return self
-        if user.role == "department":
-            return self.filter(department_id=user.department_id)
-        return super().restrict(user, action, **kwargs)
-
-
 class ViolationReport(ScopedModel):
     """违规下沉举报: a committee reports a task sent down without admission."""
 
@@ -385,9 +405,17 @@ class ViolationReport(ScopedModel):
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    scope_paths = {"district": "committee__street__district", "street": "committee__street", "committee": "committee"}
-
-    objects = ScopedManager.from_queryset(ReportQuerySet)()
+    # A department sees the reports transferred to it, and never who reported (DOMAIN "Task admission").
+    scope_paths = {"district": "committee__street__district", "department": "department", "street": "committee__street",
+                   "committee": "committee"}
+    owner_path = "reporter"
+    actions = {
+        "handle": Action(at={"district": Q(status__in=["submitted", "accepted", "transferred"])}, grant=None),
+        "reply": Action(at={"department": Q(status="transferred")}, grant=None),
+        # Who reported, and the evidence that may name them: every reader but the department.
+        "identify": Action(perm="view", grant="view",
+                           at={level: Q() for level in ("city", "district", "street", "committee")}),
+    }
 
     class Meta:
         verbose_name = _("violation report")
@@ -400,6 +428,8 @@ class ViolationReport(ScopedModel):
                                    name="report_transferred_has_department",
                                    violation_error_message=_("A transferred report names the department.")),
         ]
+        permissions = [("handle_violationreport", _("Can handle a violation report")),
+                       ("reply_violationreport", _("Can reply to a violation report"))]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_status_display()})"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from committees.interchange.schema import Column
 from committees.models.annual import YEAR_MAX, YEAR_MIN
+from portal.core.spreadsheets import as_text
 
 # ISO (2025-12-31), and the year-first forms Excel writes when it saves a CSV again (2025/12/31, 2025/3/1).
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
@@ -24,23 +25,6 @@ DECIMAL_LIMITS = {"office_area_m2": Decimal("9999999.99"), "elder_area_m2": Deci
 
 class CellError(ValueError):
     """The cell cannot be read; `str(error)` is the message for the user."""
-
-
-def as_text(value: Any) -> str:
-    """The cell as the user sees it, for the error report."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def read_cell(column: Column, value: Any) -> Any:

@@ -20,10 +20,11 @@ from typing import Any
 from django.db import DatabaseError, connection, models, transaction
 from django.utils.translation import gettext as _
 
-from committees.interchange.cells import CellError, as_text, is_blank, read_cell
-from committees.interchange.readers import RawSheet, Source, UnreadableFile
+from committees.interchange.cells import CellError, read_cell
+from committees.interchange.readers import RawSheet, Source
 from committees.interchange.schema import SHEETS, Column, Sheet
 from committees.models import Committee, CommitteeYear, CommunityFund, CommunityWorker, District, Qualification, Street
+from portal.core.spreadsheets import UnreadableFile, as_text, is_blank
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000

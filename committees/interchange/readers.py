@@ -16,17 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from committees.interchange.schema import SHEET_BY_NAME
+from portal.core.spreadsheets import UnreadableFile, check_archive
 
 SUFFIXES = (".xlsx", ".csv", ".zip")
 logger = logging.getLogger(__name__)
-
-
-class UnreadableFile(Exception):
-    """The file as a whole cannot be read; the message says why, in the user's language."""
 
 
 @dataclass
@@ -37,37 +33,6 @@ class RawSheet:
     header: list[Any]
     rows: Iterator[tuple[int, list[Any]]]
     total: int | None  # data rows, when the file says so without reading it all
-
-
-def check_archive(file: IO[bytes] | Path) -> None:
-    """Refuse a zip whose directory promises too many members, too much data or a bomb's ratio."""
-    limits = settings.PORTAL_IMPORT_LIMITS
-    try:
-        with zipfile.ZipFile(file) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UnreadableFile(_("The file is not a valid .xlsx or .zip file.")) from exc
-    if len(members) > limits["archive_members"]:
-        raise UnreadableFile(_("The archive holds too many files ({count}).").format(count=len(members)))
-    total = 0
-    for member in members:
-        total += member.file_size
-        # openpyxl holds a workbook's shared strings in memory even in read-only mode.
-        if member.filename.lower() == "xl/sharedstrings.xml" and member.file_size > limits["shared_strings_bytes"]:
-            raise UnreadableFile(_("The workbook holds too much text ({size} MB). Split it into several files.").format(
-                size=member.file_size // 2**20))
-        ratio = member.file_size / max(member.compress_size, 1)
-        # zipfile never inflates a member beyond its declared size, so the directory can be trusted here.
-        if ratio > limits["archive_ratio"] and member.file_size > 1024 * 1024:
-            raise UnreadableFile(_("The archive is compressed suspiciously well; it was refused as a possible archive bomb."))
-    if total > limits["archive_bytes"]:
-        raise UnreadableFile(
-            _("Unpacked, the file would take {size} MB; the limit is {limit} MB.").format(
-                size=total // 2**20, limit=limits["archive_bytes"] // 2**20
-            )
-        )
-    if hasattr(file, "seek"):
-        file.seek(0)
 
 
 def _blank(value: Any) -> bool:

@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.interchange.importer import ImportReport, RowError, import_org
-from committees.interchange.readers import UnreadableFile, check_archive
 from committees.interchange.schema import SHEET_BY_NAME
 from committees.models import OrgImport
 from portal.core.audit import audit
 from portal.core.models import AuditEntry
+from portal.core.spreadsheets import UnreadableFile, check_archive
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,8 @@ class Role(models.TextChoices):
     COMMITTEE = "committee", _("committee staff")
 
 
-# The organisation unit each role belongs to, which is also the level of its scope.
+# The organisation unit each role belongs to, which is also the level of its scope (a department's staff
+# are at the district's level; restrict() narrows what is their department's own, portal/core/scoping.py).
 ROLE_LEVEL = {
     Role.CITY: "city",
     Role.DISTRICT: "district",
@@ -37,9 +38,13 @@ _VIEW_ORG = _perms("committees", "view", _ORG_MODELS)
 _VIEW_INDICATORS = _perms("indicators", "view", ("result", "target", "computationrun"))
 _VIEW_TASKS = _perms("tasks_registry", "view", ("tasklist", "taskitem", "dispatch", "refuseddispatch", "admissionrequest",
                                                "violationreport"))
-_FILE_REQUESTS = _perms("tasks_registry", "add change", ("admissionrequest",))
+# Named actions (restrict(user, action)) are permissions like any other: each role holds those it performs.
+_FILE_REQUESTS = _perms("tasks_registry", "add change comment", ("admissionrequest",))
+_REVIEW_REQUESTS = {"tasks_registry.review_admissionrequest"}
+_DISPATCH = {"tasks_registry.add_dispatch", "tasks_registry.dispatch_taskitem"}
 _VIEW_CERTIFICATES = _perms("certificates", "view", ("certificatetype", "registration", "sealuse"))
-_KEEP_LISTS = _perms("tasks_registry", "add change", ("tasklist", "taskitem"))
+_KEEP_LISTS = (_perms("tasks_registry", "add change", ("tasklist", "taskitem"))
+               | {"tasks_registry.publish_tasklist", "tasks_registry.exit_taskitem"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CITY: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS | _KEEP_LISTS | _VIEW_CERTIFICATES
@@ -52,23 +57,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _VIEW_INDICATORS
         | _perms("indicators", "add change", ("target",))
         | {"indicators.add_computationrun"}
-        | _VIEW_TASKS | _KEEP_LISTS | _FILE_REQUESTS | {"tasks_registry.add_dispatch", "tasks_registry.change_violationreport"}
+        | _VIEW_TASKS | _KEEP_LISTS | _FILE_REQUESTS | _REVIEW_REQUESTS | _DISPATCH
+        | {"tasks_registry.handle_violationreport"}
         | _VIEW_CERTIFICATES | _perms("certificates", "add change", ("certificatetype",))
     ),
     # No more personal data than needed: departments file requests, they need no worker lists.
     Role.DEPARTMENT: frozenset(
         (_VIEW_ORG - _perms("committees", "view", ("communityworker", "qualification")))
-        | _VIEW_TASKS | _FILE_REQUESTS | {"tasks_registry.add_dispatch"}
+        | _VIEW_TASKS | _FILE_REQUESTS | _DISPATCH | {"tasks_registry.reply_violationreport"}
     ),
     Role.STREET: frozenset(
         _VIEW_ORG
         | _perms("committees", "add change", ("committeeyear", "communityworker", "qualification", "communityfund"))
         | _perms("committees", "add view", ("orgimport",))
         | _VIEW_INDICATORS
-        | _VIEW_TASKS | _FILE_REQUESTS | {"tasks_registry.add_dispatch"}
+        | _VIEW_TASKS | _FILE_REQUESTS | _REVIEW_REQUESTS | _DISPATCH
         | _VIEW_CERTIFICATES
     ),
     Role.COMMITTEE: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS | _VIEW_CERTIFICATES
                               | {"tasks_registry.add_violationreport"}
-                              | _perms("certificates", "add change", ("registration", "sealuse"))),
+                              | {"certificates.add_registration", "certificates.void_registration",
+                                 "certificates.add_sealuse"}),
 }

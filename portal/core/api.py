@@ -3,20 +3,21 @@
 import copy
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from rest_framework import mixins, permissions, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.core.audit import snapshot
 from portal.core.exceptions import DomainError
 from portal.core.models import AuditEntry
-from portal.core.scoping import permission_name
+from portal.core.scoping import action_spec, may_ever
 from portal.core.services import record_written
 
 # netbox's HTTP_ACTIONS: which role permission and grant each method needs.
@@ -25,11 +26,14 @@ HTTP_ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add",
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DomainError -> 400 {code, message, fields}; ProtectedError -> 409; the rest as DRF does."""
+    """DomainError -> 400 {code, message, fields}; ProtectedError -> 409; a row outside what a service's
+    `restrict(actor, action)` reaches -> 404 (never revealed); the rest as DRF does."""
     if isinstance(exc, DomainError):
         return Response({"code": exc.code, "message": exc.message, "fields": exc.fields}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ProtectedError):
         return Response({"code": "protected", "message": _("Other records depend on this one.")}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, ObjectDoesNotExist):
+        exc = NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         exc = PermissionDenied(str(exc) or None)
     if isinstance(exc, DjangoValidationError):
@@ -37,21 +41,39 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+def model_action(view: Any, request: Any) -> str:
+    """The model action a request performs: a viewset's @action by its name (or `named_actions`), the rest by
+    HTTP method (netbox's HTTP_ACTIONS). An @action the model does not declare is a read of the row."""
+    drf_action = getattr(view, "action", None)
+    named = getattr(view, "named_actions", {})
+    if drf_action in named:
+        return named[drf_action]
+    if drf_action and drf_action not in ("list", "retrieve", "create", "update", "partial_update", "destroy", "metadata"):
+        try:
+            action_spec(view.get_model(), drf_action)
+        except LookupError:
+            return HTTP_ACTIONS.get(request.method, "view") if request.method in ("GET", "HEAD", "OPTIONS") else "view"
+        return drf_action
+    return HTTP_ACTIONS.get(request.method, "view")
+
+
 class RolePermission(permissions.BasePermission):
-    """403 before any query when the role lacks the model permission for the request's action."""
+    """403 before any query when the role lacks the permission for the request's action (or can never do it)."""
 
     def has_permission(self, request: Any, view: Any) -> bool:
         if not request.user or not request.user.is_authenticated:
             return False
         if request.method.lower() not in view.http_method_names:
             return True  # let DRF answer 405: the method is not offered to anyone
-        model = view.get_model()
-        return request.user.has_perm(permission_name(model, HTTP_ACTIONS.get(request.method, "view")))
+        return may_ever(request.user, view.get_model(), model_action(view, request))
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
     """Every API view over scoped rows: restrict() on every request, 404 outside scope, 403 without the role.
 
+    Each request reaches rows through the action it performs: GET `view`, PATCH `change`, and an
+    `@action(detail=True)` its model action of the same name (`void`), or the one `named_actions` maps
+    it to (`{"approve": "review"}`).
     Writes run in a transaction and re-check that the saved row is still within the user's scope (netbox
     `_validate_objects`), so a write cannot move a row out of reach or into someone else's unit.
     Subclasses set `queryset` (the base query, with select_related), `serializer_class` and `filterset_class`.
@@ -59,13 +81,13 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     permission_classes = [RolePermission]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]  # nothing is deleted through the API
+    named_actions: dict[str, str] = {}
 
     def get_model(self) -> type:
         return self.queryset.model
 
     def get_queryset(self):  # noqa: ANN201
-        action = HTTP_ACTIONS.get(self.request.method, "view")
-        return self.queryset.restrict(self.request.user, action)
+        return self.queryset.restrict(self.request.user, model_action(self, self.request))
 
     def perform_create(self, serializer: Any) -> None:
         with transaction.atomic():
@@ -82,15 +104,17 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
 class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """List and read scoped rows, for records whose writes are domain actions (custom create or @action)
-    rather than plain saves: restrict() on every request, 404 outside scope, 403 without the role."""
+    rather than plain saves: restrict() on every request, 404 outside scope, 403 without the role.
+    An @action reaches rows through its model action, as in ScopedViewSet."""
 
     permission_classes = [RolePermission]
+    named_actions: dict[str, str] = {}
 
     def get_model(self) -> type:
         return self.queryset.model
 
     def get_queryset(self):  # noqa: ANN201
-        return self.queryset.restrict(self.request.user)
+        return self.queryset.restrict(self.request.user, model_action(self, self.request))
 
 
 class ValidatedModelSerializer(serializers.ModelSerializer):

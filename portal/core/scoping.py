@@ -1,36 +1,136 @@
-"""The one permission chokepoint: `Model.objects.restrict(user, action)` (STYLE.md B4).
+"""The one permission chokepoint: `Model.objects.restrict(user, action)` (STYLE.md B4), for rows and actions.
 
-A user reaches a row when they hold the role permission for the action (Django group permissions,
-one group per role) AND the row lies in their organisation unit or under a unit they were granted
-explicitly (django-guardian direct-FK grants on District, Street and Committee).
+A user reaches a row for an action when they hold the action's role permission (`portal/accounts/roles.py`)
+AND the row lies in their organisation unit, or under a unit they were granted explicitly (django-guardian
+direct-FK grants on District, Street and Committee), AND the row meets the action's own condition.
 
-Scope follows the hierarchy, so it is a rule expressed relationally, never a row per object:
-every scoped model names the lookups from itself to its district, street and committee in
-`scope_paths`. A user at a lower level than the model sees the unit they belong to (a committee's
-staff see their own street and district records, nothing beside them).
+Scope follows the hierarchy, so it is a rule expressed relationally, never a row per object: every scoped
+model names the lookups from itself to its district, department, street and committee in `scope_paths`.
+A user at a lower level than the model sees the unit they belong to (a committee's staff see their own
+street and district records, nothing beside them).
+
+Named actions (`review`, `handle`, `void`, `publish`…) are declared next to `scope_paths`, in `actions`, as
+an `Action`: which role permission, which rows, at which level of the hierarchy. Queues, buttons, services,
+notification recipients and API actions all ask the same `restrict(user, action)`:
+
+    class ViolationReport(ScopedModel):
+        actions = {"handle": Action(at={"district": Q(status__in=OPEN)}, grant=None)}
+
+    ViolationReport.objects.restrict(actor, "handle").select_for_update().get(pk=pk)   # a service: 404 or the row
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
 
-LEVELS = ("district", "street", "committee")  # from the top down
-# A grant is read-only ("view") or read-write ("change"); every write action needs a "change" grant.
-GRANT_FOR_ACTION = {"view": "view", "add": "change", "change": "change", "delete": "change"}
+# The organisation levels a row can belong to, from the top down. A department sits in its district beside
+# the streets: a department's staff see the district's organisation, and their own department's requests.
+LEVELS = ("district", "department", "street", "committee")
+CITY = "city"
+_CHAINS = {
+    "district": ("district",),
+    "department": ("district", "department"),
+    "street": ("district", "street"),
+    "committee": ("district", "street", "committee"),
+}
+PathSpec = str | Callable[["User"], Q]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A named action on a model's rows: the role permission it needs and the rows it applies to.
+
+    - `perm`: the permission's codename prefix; `"review"` means `<app>.review_<model>`. Default: the action's
+      name. Every permission is given to roles in `portal/accounts/roles.py`; without it: 403.
+    - `at`: the levels whose people may do it, each with the rows of that level's stage, e.g.
+      `{"street": Q(status="street_review"), "district": Q(status="district_review")}`. The level is the
+      user's own (city, district, department, street or committee). None: every level, no condition.
+    - `where`: a condition on the rows for everyone (`Q(voided_at__isnull=True)`).
+    - `owner`: the rows the model's `owner_path` person may act on whatever their level (their own draft);
+      None: being the owner gives nothing more.
+    - `not_owner`: the owner never may (the applicant never reviews their own request).
+    - `grant`: the explicit grant that widens the scope for it ("view" or "change"); None: grants never do.
+    - `scope_at`: read the scope at this level of the user's units instead of their own (the duplicate check
+      looks across the user's whole district).
+    - `shared`: rows everyone with the permission may act on, whatever their scope (the city's list).
+    """
+
+    perm: str | None = None
+    at: Mapping[str, Q] | None = None
+    where: Q | None = None
+    owner: Q | None = None
+    not_owner: bool = False
+    grant: str | None = "change"
+    scope_at: str | None = None
+    shared: Q | None = None
+
+
+# Every scoped model has these; a model's `actions` may redefine them.
+DEFAULT_ACTIONS = {
+    "view": Action(grant="view"),
+    "add": Action(),
+    "change": Action(),
+    "delete": Action(),
+}
 
 
 def permission_name(model: type[models.Model], action: str) -> str:
-    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+    """The role permission an action on `model` needs: `tasks_registry.review_admissionrequest`.
+
+    An Action's `perm` is the codename's prefix (`"change"`), or a whole permission (`"app.codename"`) when
+    the action belongs to another model's work (filing a request looks at the list items)."""
+    spec = action_spec(model, action)
+    if spec.perm and "." in spec.perm:
+        return spec.perm
+    return f"{model._meta.app_label}.{spec.perm or action}_{model._meta.model_name}"
 
 
-def user_unit_ids(user: User) -> dict[str, str | None]:
-    return {"district": user.district_id, "street": user.street_id, "committee": user.committee_id}
+def every_level(condition: Q) -> dict[str, Q]:
+    """`Action.at` for a condition that holds whatever the user's level."""
+    return {level: condition for level in (CITY, *LEVELS)}
+
+
+def action_spec(model: type[models.Model], action: str) -> Action:
+    """The declared Action; LookupError for an action the model does not know (a programming error)."""
+    declared: Mapping[str, Action] = getattr(model, "actions", {})
+    if action in declared:
+        return declared[action]
+    if action in DEFAULT_ACTIONS:
+        return DEFAULT_ACTIONS[action]
+    raise LookupError(f"{model._meta.label} has no action {action!r}")
+
+
+def model_actions(model: type[models.Model]) -> list[str]:
+    """Every action the model answers: the defaults and its own, for tests that must cover them all."""
+    return sorted({*DEFAULT_ACTIONS, *getattr(model, "actions", {})})
+
+
+def user_unit_ids(user: User) -> dict[str, str | int | None]:
+    return {"district": user.district_id, "department": user.department_id, "street": user.street_id,
+            "committee": user.committee_id}
+
+
+def own_level(user: User) -> str | None:
+    """The level of the user's own unit: city, district, department, street or committee (None: no unit)."""
+    if user.is_superuser or user.scope_level == CITY:
+        return CITY
+    if user.scope_level == "district" and user.department_id:
+        return "department"
+    return user.scope_level
+
+
+def unit_of(user: User, level: str) -> str | int | None:
+    """The code of the user's unit at `level` (their district, street…), or None; e.g. the district whose
+    certificate catalogue a committee's staff read."""
+    return user_unit_ids(user).get(level) if own_level(user) != CITY else None
 
 
 def user_grants(user: User) -> dict[str, dict[str, set[str]]]:
@@ -41,7 +141,7 @@ def user_grants(user: User) -> dict[str, dict[str, set[str]]]:
     cached = getattr(user, "_scope_grants", None)
     if cached is not None:
         return cached
-    from committees.models import grant_rows_for_user
+    from portal.core.grants import grant_rows_for_user
 
     grants: dict[str, dict[str, set[str]]] = {kind: {level: set() for level in LEVELS} for kind in ("view", "change")}
     for level, codename, unit_id in grant_rows_for_user(user):
@@ -55,48 +155,114 @@ def user_grants(user: User) -> dict[str, dict[str, set[str]]]:
     return grants
 
 
-def scope_q(model: type[models.Model], user: User, *, grant: str = "view", include_grants: bool = True) -> Q:
-    """The rows of `model` within the user's unit, or under units explicitly granted to them."""
-    paths: dict[str, str] = model.scope_paths  # type: ignore[attr-defined]
+def _path_q(path: PathSpec, user: User, unit_id: Any) -> Q:
+    return path(user) if callable(path) else Q(**{path: unit_id})
+
+
+def scope_q(model: type[models.Model], user: User, *, grant: str | None = "view", level: str | None = None) -> Q:
+    """The rows of `model` within the user's unit (or their unit at `level`), or under units granted to them."""
+    paths: Mapping[str, PathSpec] = model.scope_paths  # type: ignore[attr-defined]
     units = user_unit_ids(user)
-    level = user.scope_level
+    chain = _CHAINS.get(own_level(user) or "", ())
+    if level is not None:
+        chain = chain[: chain.index(level) + 1] if level in chain else ()
     q = Q(pk__in=[])
     # The most specific level the model knows that is not below the user's own level.
-    if level in LEVELS:
-        own_levels = LEVELS[: LEVELS.index(level) + 1]
-        for candidate in reversed(own_levels):
-            if candidate in paths and units[candidate]:
-                q = Q(**{paths[candidate]: units[candidate]})
-                break
-    if not include_grants:
+    for candidate in reversed(chain):
+        if candidate in paths and units[candidate]:
+            q = _path_q(paths[candidate], user, units[candidate])
+            break
+    if grant is None:
         return q
     for grant_level, ids in user_grants(user)[grant].items():
-        if ids and grant_level in paths:
-            q |= Q(**{f"{paths[grant_level]}__in": sorted(ids)})
+        path = paths.get(grant_level)
+        if ids and isinstance(path, str):
+            q |= Q(**{f"{path}__in": sorted(ids)})
     return q
 
 
-class ScopedQuerySet(models.QuerySet):
-    """Adds `restrict(user, action)`, the only way pages, the API, form choices and exports reach rows."""
+def action_q(model: type[models.Model], user: User, action: str, *, include_grants: bool = True) -> Q | None:
+    """The rows `user` may `action`, as a filter; None when there are none. Assumes the role permission."""
+    spec = action_spec(model, action)
+    level = own_level(user)
+    owner_path: str | None = getattr(model, "owner_path", None)
+    if level is None:
+        return None
+    if spec.at is None:
+        stage: Q | None = Q()
+    elif level in spec.at:
+        stage = spec.at[level]
+    elif level == CITY and user.is_superuser and spec.at:  # the platform administrator: every stage
+        conditions = list(spec.at.values())
+        stage = Q() if any(not c for c in conditions) else Q(pk__in=[])
+        for condition in conditions if stage else ():
+            stage |= condition
+    else:
+        stage = None
+    parts: list[Q] = []
+    if stage is not None:
+        scoped = Q() if level == CITY else scope_q(model, user, grant=spec.grant if include_grants else None,
+                                                   level=spec.scope_at)
+        parts.append(scoped & stage)
+    if spec.owner is not None and owner_path:
+        parts.append(Q(**{owner_path: user.pk}) & spec.owner)
+    if spec.shared is not None:
+        parts.append(spec.shared)
+    if not parts:
+        return None
+    # An empty Q is "every row"; Django would read `Q() | x` as x.
+    q = Q() if any(not part for part in parts) else parts[0]
+    for part in parts[1:] if q else ():
+        q |= part
+    if spec.where is not None:
+        q &= spec.where
+    if spec.not_owner and owner_path:
+        q &= ~Q(**{owner_path: user.pk})
+    return q
 
-    def restrict(
-        self, user: User, action: str = "view", *, perm: str | None = None, include_grants: bool = True
-    ) -> Self:
-        """Rows `user` may `action` (view/add/change/delete).
+
+def may_ever(user: Any, model: type[models.Model], action: str, *, perm: str | None = None) -> bool:
+    """Whether the user could do `action` on some row of `model` (role permission and level), without a query:
+    for a 403 before anything is looked up, and for links to pages of that action."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not user.has_perm(perm or permission_name(model, action)):
+        return False
+    spec = action_spec(model, action)
+    level = own_level(user)
+    if level is None:
+        return False
+    return (spec.at is None or level in spec.at or (user.is_superuser and bool(spec.at))
+            or (spec.owner is not None and bool(getattr(model, "owner_path", None))) or spec.shared is not None)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Adds `restrict(user, action)`, the only way pages, the API, form choices, exports, services and
+    notifications reach rows; and `permitted(user, obj, *actions)` for the buttons of one row."""
+
+    def restrict(self, user: User, action: str = "view", *, perm: str | None = None, include_grants: bool = True) -> Self:
+        """Rows `user` may `action` (view, add, change, delete, or one of the model's named actions).
 
         `perm` names a different role permission to require, for choice lists: the committees a user
         may add annual records to are `Committee.objects.restrict(user, "add", perm="committees.add_committeeyear")`.
         `include_grants=False` leaves out explicit grants, for what only the unit itself may do
         (a district grants access to its own committees, never to ones it was granted).
         """
-        perm = perm or permission_name(self.model, action)
-        if not user.is_authenticated or not user.is_active or not user.has_perm(perm):
+        if not may_ever(user, self.model, action, perm=perm):
             return self.none()
-        if user.is_superuser or user.scope_level == "city":
-            return self
-        if user.scope_level is None:  # a staff account with no unit sees nothing scoped
-            return self.none()
-        return self.filter(scope_q(self.model, user, grant=GRANT_FOR_ACTION[action], include_grants=include_grants))
+        q = action_q(self.model, user, action, include_grants=include_grants)
+        return self.none() if q is None else self.filter(q)
+
+    def permitted(self, user: User, obj: models.Model, *actions: str) -> frozenset[str]:
+        """Which of `actions` the user may do on `obj`, in one query: what a page's buttons ask."""
+        possible = [action for action in actions if may_ever(user, self.model, action)]
+        if not possible or obj.pk is None:
+            return frozenset()
+        row = self.model._default_manager.filter(pk=obj.pk).annotate(**{
+            f"may_{action}": Exists(self.model._default_manager.restrict(user, action).filter(pk=OuterRef("pk")))
+            for action in possible
+        }).values(*[f"may_{action}" for action in possible]).first() or {}
+        return frozenset(action for action in possible if row.get(f"may_{action}"))
 
 
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
@@ -106,11 +272,17 @@ class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):  # type: igno
 class ScopedModel(models.Model):
     """Base for every model whose rows belong to a district, street or committee.
 
-    Provides `objects.restrict()`; subclasses declare `scope_paths`, e.g.
-    `{"district": "committee__street__district", "street": "committee__street", "committee": "committee"}`.
+    Provides `objects.restrict()`; subclasses declare
+    - `scope_paths`: the lookup from a row to each level, e.g.
+      `{"district": "committee__street__district", "street": "committee__street", "committee": "committee"}`,
+      or a function of the user giving a filter, for a level not reached by one lookup;
+    - `owner_path`: the person a row belongs to (its applicant), for `Action.owner` / `Action.not_owner`;
+    - `actions`: the named actions beyond view, add, change and delete, or those redefined.
     """
 
-    scope_paths: dict[str, str] = {}
+    scope_paths: ClassVar[dict[str, PathSpec]] = {}
+    owner_path: ClassVar[str | None] = None
+    actions: ClassVar[dict[str, Action]] = {}
 
     objects = ScopedManager()
 
@@ -118,15 +290,30 @@ class ScopedModel(models.Model):
         abstract = True
 
 
-class SharedRowsQuerySet(ScopedQuerySet):
-    """Scoped as every model, and for reading also the rows every unit shares: the city's targets, results
-    and task list apply to all districts. Subclasses say which rows those are in `shared_q()`."""
+def people_who_may(obj: models.Model, action: str, candidates: Iterable[Any] | None = None) -> list[Any]:
+    """The active people who may `action` on `obj`, asked of `restrict()` one by one: who a notification
+    goes to, so that nobody is asked to act on what they may not act on.
 
-    def shared_q(self) -> Q:
-        raise NotImplementedError
+    Candidates by default: the people of the row's district (and the city) whose role has the permission.
+    Costs two queries per candidate.
+    """
+    from django.contrib.auth import get_user_model
 
-    def restrict(self, user: User, action: str = "view", *, perm: str | None = None, include_grants: bool = True) -> Self:
-        scoped = super().restrict(user, action, perm=perm, include_grants=include_grants)
-        if action == "view" and user.is_authenticated and user.has_perm(perm or permission_name(self.model, "view")):
-            return scoped | self.filter(self.shared_q())
-        return scoped
+    from portal.accounts.roles import ROLE_PERMISSIONS
+
+    model = type(obj)
+    perm = permission_name(model, action)
+    if candidates is None:
+        roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+        district_path = model.scope_paths.get("district")  # type: ignore[attr-defined]
+        near = Q(role__in=roles)
+        if isinstance(district_path, str):
+            district = model._default_manager.filter(pk=obj.pk).values_list(district_path, flat=True).first()
+            near &= Q(district_id=district) | Q(district__isnull=True)
+        candidates = get_user_model().objects.filter(is_active=True).filter(near).order_by("pk")
+    people = []
+    for person in candidates:
+        person = type(person).objects.get(pk=person.pk) if hasattr(person, "_scope_grants") else person
+        if model._default_manager.restrict(person, action).filter(pk=obj.pk).exists():
+            people.append(person)
+    return people

@@ -9,14 +9,15 @@ from django.forms import BaseForm
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from portal.core.scoping import permission_name
+from portal.core.scoping import may_ever
 
 PAGE_SIZE = 25
 
 
 def require_perm(request: HttpRequest, model: type[Model], action: str) -> None:
-    """403 when the user's role lacks the permission, before anything is looked up."""
-    if not request.user.has_perm(permission_name(model, action)):
+    """403 when the user's role lacks the action's permission (or their level never does it), before
+    anything is looked up."""
+    if not may_ever(request.user, model, action):
         raise PermissionDenied
 
 
@@ -24,9 +25,8 @@ def get_scoped_or_404(
     request: HttpRequest, queryset: QuerySet, action: str = "view", *, perm: str | None = None, **lookup: Any
 ) -> Model:
     """403 without the role permission (`perm`, by default the action's on the model); 404 when the object
-    is outside the scope (never revealed)."""
-    perm = perm or permission_name(queryset.model, action)
-    if not request.user.has_perm(perm):
+    is outside the rows the action reaches (never revealed)."""
+    if not may_ever(request.user, queryset.model, action, perm=perm):
         raise PermissionDenied
     return get_object_or_404(queryset.restrict(request.user, action, perm=perm), **lookup)
 

@@ -8,20 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, District, Street
 from committees.models.annual import YEAR_MAX, YEAR_MIN
-from portal.core.scoping import ScopedManager, ScopedModel, SharedRowsQuerySet
+from portal.core.scoping import Action, ScopedModel
 from portal.indicators.registry import BY_CODE, CHOICES, CITY_CODE
 
 _YEAR = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
-
-
-class ResultQuerySet(SharedRowsQuerySet):
-    def shared_q(self) -> Q:
-        return Q(scope="city")
-
-
-class TargetQuerySet(SharedRowsQuerySet):
-    def shared_q(self) -> Q:
-        return Q(district__isnull=True)
 
 
 class Target(ScopedModel):
@@ -45,8 +35,8 @@ class Target(ScopedModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     scope_paths = {"district": "district"}
-
-    objects = ScopedManager.from_queryset(TargetQuerySet)()
+    # The city's targets apply in every district: everyone who reads targets reads them.
+    actions = {"view": Action(grant="view", shared=Q(district__isnull=True))}
 
     class Meta:
         verbose_name = _("target")
@@ -164,8 +154,8 @@ class Result(ScopedModel):
     computed_at = models.DateTimeField(_("computed at"))
 
     scope_paths = {"district": "district", "street": "street", "committee": "committee"}
-
-    objects = ScopedManager.from_queryset(ResultQuerySet)()
+    # The city's figures are everyone's yardstick.
+    actions = {"view": Action(grant="view", shared=Q(scope="city"))}
 
     class Meta:
         verbose_name = _("result")

@@ -143,5 +143,8 @@ def test_lists_are_scoped_and_the_city_list_is_read_by_all(world, district_staff
     huangpu = make_list(district=world.huangpu)
     assert set(TaskList.objects.restrict(other_district_staff)) == {city}
     assert set(TaskList.objects.restrict(committee_staff)) == {city, huangpu}
-    assert set(TaskList.objects.restrict(district_staff, "change")) == {huangpu}
+    assert set(TaskList.objects.restrict(district_staff, "carry")) == {huangpu}
+    assert not TaskList.objects.restrict(district_staff, "change").exists()  # a published list is not edited
+    draft = make_list(district=world.huangpu, year=Y + 1, published=False)
+    assert set(TaskList.objects.restrict(district_staff, "change")) == {draft}
     assert set(TaskItem.objects.restrict(other_district_staff)) == set(city.items.all())
