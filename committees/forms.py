@@ -2,7 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from committees.interchange.services import check_upload
 from committees.models import Committee, CommitteeYear, CommunityWorker, Qualification
+from portal.accounts.models import User
 from portal.core.forms import BootstrapFormMixin
 
 
@@ -47,8 +49,6 @@ class AccessGrantForm(BootstrapFormMixin, forms.Form):
         self.fields["committee"].label_from_instance = lambda c: f"{c.street.name} · {c.name} ({c.code})"
 
     def clean_username(self) -> object:
-        from portal.accounts.models import User
-
         username = self.cleaned_data["username"].strip()
         try:
             user = User.objects.get(username=username, is_active=True)
@@ -87,8 +87,6 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
     )
 
     def clean_files(self):  # noqa: ANN201
-        from committees.interchange.services import check_upload
-
         files = self.cleaned_data["files"]
         try:
             check_upload(files)

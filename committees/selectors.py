@@ -6,8 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 
 from committees.choices import CommitteeKind
+from committees.filtersets import CommitteeFilterSet
 from committees.models import Committee, CommitteeYear, CommunityWorker, District, Qualification, SpaceStandard, Street
 
 _LATEST_FIELDS = ("year", "households", "resident_households", "office_area_m2", "elder_area_m2", "work_fund_yuan")
@@ -15,8 +17,6 @@ _LATEST_FIELDS = ("year", "households", "resident_households", "office_area_m2",
 
 def committee_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Committee]:
     """Committees the actor may see, with their street and their latest annual record's figures annotated."""
-    from committees.filtersets import CommitteeFilterSet
-
     latest = CommitteeYear.objects.filter(committee=OuterRef("pk")).order_by("-year")
     queryset = (
         Committee.objects.restrict(actor, "view")
@@ -96,8 +96,6 @@ def attach_flags(committees: list[Committee]) -> list[Committee]:
 
 def committee_detail(*, actor: Any, code: str) -> Committee:
     """One committee with its district and street (404 outside scope through restrict())."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(Committee.objects.restrict(actor, "view").select_related("street__district"), pk=code)
 
 

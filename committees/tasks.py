@@ -6,7 +6,7 @@ from django.db import OperationalError
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def run_org_import(pk: int, step: str) -> None:
-    """Check or apply an uploaded organisation import; idempotent (see services.run_step)."""
-    from committees.interchange.services import run_step
+    """Check or apply an uploaded organisation import; idempotent (see services.org_import_run)."""
+    from committees.interchange.services import org_import_run  # inside: the service enqueues this task
 
-    run_step(pk, step)
+    org_import_run(pk=pk, step=step)

@@ -13,7 +13,6 @@ from committees import selectors, services
 from committees.forms import AccessGrantForm, CommitteeYearForm, CommunityWorkerForm, QualificationForm
 from committees.models import (
     Committee,
-    CommitteeUserObjectPermission,
     CommitteeYear,
     CommunityFund,
     CommunityWorker,
@@ -22,6 +21,7 @@ from committees.models import (
     SpaceStandard,
     Street,
 )
+from portal.core.models import CommitteeUserObjectPermission
 from portal.core.scoping import permission_name
 from portal.core.views import get_scoped_or_404, paginate, require_perm, save_form, template_for
 

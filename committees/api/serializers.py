@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from committees.interchange.services import progress_of
 from committees.models import (
     Committee,
     CommitteeYear,
@@ -78,8 +79,6 @@ class OrgImportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _progress(self, obj) -> tuple[int, int | None]:  # noqa: ANN001
-        from committees.interchange.services import progress_of
-
         return progress_of(obj) if obj.running else (obj.rows_done, obj.rows_total)
 
     def get_rows_done(self, obj) -> int:  # noqa: ANN001

@@ -2,7 +2,6 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -84,23 +83,31 @@ class OrgImportViewSet(ScopedReadViewSet):
     def create(self, request: Request) -> Response:
         upload = serializers.OrgImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        org_import = services.start_import(actor=request.user, files=upload.validated_data["files"])
+        org_import = services.org_import_start(actor=request.user, files=upload.validated_data["files"])
         org_import.refresh_from_db()
         return Response(self.get_serializer(org_import).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={202: serializers.OrgImportSerializer})
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
-        return self._step(services.confirm_import)
+        """Import a checked file (the model action "confirm"): 404 outside the user's unit, 400 when the file
+        is not waiting for confirmation."""
+        org_import = services.org_import_confirm(actor=request.user, pk=_pk(pk))
+        org_import.refresh_from_db()
+        return Response(self.get_serializer(org_import).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: serializers.OrgImportSerializer})
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        return self._step(services.cancel_import, status.HTTP_200_OK)
-
-    def _step(self, step, code: int = status.HTTP_202_ACCEPTED) -> Response:  # noqa: ANN001
-        if not self.request.user.has_perm("committees.add_orgimport"):
-            raise PermissionDenied
-        org_import = step(actor=self.request.user, org_import=self.get_object())
+        """Set aside a checked file that was not imported (the model action "cancel")."""
+        org_import = services.org_import_cancel(actor=request.user, pk=_pk(pk))
         org_import.refresh_from_db()
-        return Response(self.get_serializer(org_import).data, status=code)
+        return Response(self.get_serializer(org_import).data, status=status.HTTP_200_OK)
+
+
+def _pk(value: str) -> int:
+    """A primary key from the URL; anything else is no import at all (404)."""
+    try:
+        return int(value)
+    except ValueError:
+        raise OrgImport.DoesNotExist from None

@@ -41,7 +41,8 @@ def _queryset(sheet: Sheet, actor: Any | None) -> QuerySet | None:
     if actor is not None:
         if not actor.has_perm(f"committees.view_{model._meta.model_name}"):
             return None
-        # The actor's own unit only, as the import accepts it back: grants to other units are left out.
+        # The actor's own unit only, which the import accepts back: units granted to them belong to others,
+        # and are left out (the import accepts their rows too, as far as the grant goes).
         queryset = model.objects.restrict(actor, include_grants=False)
     return queryset.order_by(*_ORDER.get(sheet.name, ("pk",))).values_list(*fields)
 

@@ -15,16 +15,21 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from committees.interchange.cells import CellError, read_cell
 from committees.interchange.readers import RawSheet, Source
 from committees.interchange.schema import SHEETS, Column, Sheet
 from committees.models import Committee, CommitteeYear, CommunityFund, CommunityWorker, District, Qualification, Street
+from portal.core.scoping import CITY, own_level, permission_name
 from portal.core.spreadsheets import UnreadableFile, as_text, is_blank
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
@@ -84,33 +89,88 @@ class Planned:
     scope_column: str
 
 
-class Scope:
-    """Where an actor may write: a code prefix (their unit) and their role's permissions.
+# The organisation's levels by the length of their codes (DOMAIN "Data interchange": 6, 9 and 12 digits).
+_LEVEL_MODELS: dict[str, type[models.Model]] = {"district": District, "street": Street, "committee": Committee}
+_LEVEL_LENGTHS = (("district", 6), ("street", 9), ("committee", 12))
+INSIDE, READ_ONLY, OUTSIDE = "inside", "read_only", "outside"
 
+
+class Scope:
+    """Where an actor may write, as restrict() answers it on the pages, explicit grants included.
+
+    Read once per import: the districts, streets and committees the actor may see, and among them those they
+    may change (their own unit and read-write grants), one query per level. A code then lies
+    - inside: a unit the actor may change, or a new one under such a unit; their role's permissions decide;
+    - read_only: a unit they may only see (a read-only grant, the district above a street officer's street),
+      or a new one under such a unit: rows that change nothing are accepted, writes are refused;
+    - outside: everything else, never revealed.
     None as the actor is the command line, trusted with everything.
     """
 
-    def __init__(self, actor: Any | None) -> None:
+    def __init__(self, actor: User | None) -> None:
         self.actor = actor
-        if actor is None or actor.is_superuser:
-            self.prefix = ""
-        else:
-            self.prefix = {"city": "", "district": actor.district_id, "street": actor.street_id,
-                           "committee": actor.committee_id}.get(actor.scope_level or "") 
+        self.visible: dict[str, set[str]] = {}
+        self.writable: dict[str, set[str]] = {}
+        self.absent: dict[str, set[str]] = {level: set() for level in _LEVEL_MODELS}  # codes known not to exist
+        self.hidden: dict[str, set[str]] = {level: set() for level in _LEVEL_MODELS}  # exist, outside the scope
+        if actor is None:
+            return
+        # A new district is inside only for those whose scope is the whole city.
+        self.city_wide = own_level(actor) == CITY
+        for level, model in _LEVEL_MODELS.items():
+            # "change" reads the unit's scope with read-write grants; the role permission to change the unit
+            # itself is not what is asked here (a street officer changes records of committees, not committees).
+            view_perm = permission_name(model, "view")
+            writable = model.objects.restrict(actor, "change", perm=view_perm).filter(pk=OuterRef("pk"))
+            rows = model.objects.restrict(actor, "view").annotate(may_change=Exists(writable))
+            self.visible[level] = set()
+            self.writable[level] = set()
+            for code, may_change in rows.values_list("pk", "may_change"):
+                self.visible[level].add(code)
+                if may_change:
+                    self.writable[level].add(code)
+
+    def prepare(self, codes: Iterable[str]) -> None:
+        """Learn which of the units of `codes` (and above them) exist beyond what the actor sees: one query
+        per level at most, for what is not known yet. Call it for a batch before placing its rows."""
+        if self.actor is None:
+            return
+        wanted: dict[str, set[str]] = {level: set() for level in _LEVEL_MODELS}
+        for code in codes:
+            for level, unit in _units(code):
+                if unit not in self.visible[level] and unit not in self.absent[level] and unit not in self.hidden[level]:
+                    wanted[level].add(unit)
+        for level, units in wanted.items():
+            if units:
+                found = set(_LEVEL_MODELS[level].objects.filter(pk__in=units).values_list("pk", flat=True))
+                self.hidden[level] |= found
+                self.absent[level] |= units - found
 
     def place(self, code: str) -> str:
-        """inside: the actor's unit or below it; above: a unit the actor's lies in; outside: the rest."""
-        if self.prefix is None:
-            return "outside"
-        if code.startswith(self.prefix):
-            return "inside"
-        return "above" if self.prefix.startswith(code) else "outside"
+        """inside, read_only or outside (see the class): the unit's own place, or, for a unit that does not
+        exist yet, its parent's."""
+        if self.actor is None:
+            return INSIDE
+        self.prepare([code])  # nothing to query when the batch was prepared
+        for level, unit in reversed(_units(code)):
+            if unit in self.writable[level]:
+                return INSIDE
+            if unit in self.visible[level]:
+                return READ_ONLY
+            if unit not in self.absent[level]:
+                return OUTSIDE  # it exists, and the actor may not see it
+        return INSIDE if self.city_wide else OUTSIDE  # a new district
 
     def may(self, action: str, model: type[models.Model]) -> bool:
-        return self.actor is None or self.actor.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+        return self.actor is None or self.actor.has_perm(permission_name(model, action))
 
 
-def import_org(path: Path | str, *, actor: Any | None = None, dry_run: bool = False,
+def _units(code: str) -> list[tuple[str, str]]:
+    """The units a code names, from its district down: [("district", "310101"), ("street", "310101013")]."""
+    return [(level, code[:length]) for level, length in _LEVEL_LENGTHS if len(code) >= length]
+
+
+def import_org(path: Path | str, *, actor: User | None = None, dry_run: bool = False,
                progress: Callable[[int, int | None], None] | None = None, display_name: str | None = None,
                on_success: Callable[[ImportReport], None] | None = None) -> ImportReport:
     """Import an organisation file (folder of CSV, .csv, .zip of CSV or .xlsx) in one transaction.
@@ -129,7 +189,7 @@ def import_org(path: Path | str, *, actor: Any | None = None, dry_run: bool = Fa
 
 
 class OrgImporter:
-    def __init__(self, *, actor: Any | None = None, progress: Callable[[int, int | None], None] | None = None) -> None:
+    def __init__(self, *, actor: User | None = None, progress: Callable[[int, int | None], None] | None = None) -> None:
         self.scope = Scope(actor)
         self.progress = progress
         self.report = ImportReport()
@@ -266,6 +326,7 @@ class OrgImporter:
     def _flush(self, sheet: Sheet, batch: list[Row]) -> None:
         plan = getattr(self, f"_plan_{sheet.name}")
         model, unique, updatable = _TARGETS[sheet.name]
+        self.scope.prepare(code for row in batch for key in _UNIT_KEYS[sheet.name] if (code := row.values.get(key)))
         writes: list[models.Model] = []
         counts = self.report.counts[sheet.name]
         for item in plan(sheet, batch):
@@ -289,9 +350,9 @@ class OrgImporter:
             outcome, action = "unchanged", None
         place = self.scope.place(item.scope_code)
         column = sheet.column(item.scope_column)
-        if place == "outside":
+        if place == OUTSIDE:
             message = _("Outside your area: you can import only your own unit's data.")
-        elif action and (place == "above" or not self.scope.may(action, model)):
+        elif action and (place == READ_ONLY or not self.scope.may(action, model)):
             message = (_("You may not add {what}.") if action == "add" else _("You may not change {what}.")).format(
                 what=model._meta.verbose_name)
         else:
@@ -329,7 +390,7 @@ class OrgImporter:
 
     def _place_ok(self, sheet: Sheet, row: Row, code: str, column: str) -> bool:
         """Rows outside the actor's area are reported before anything about them is looked up."""
-        if self.scope.place(code) != "outside":
+        if self.scope.place(code) != OUTSIDE:
             return True
         self._cell_error(sheet, row.number, sheet.column(column), code,
                          _("Outside your area: you can import only your own unit's data."), self.headers)
@@ -409,6 +470,7 @@ class OrgImporter:
     def _plan_workers(self, sheet: Sheet, batch: list[Row]) -> Iterable[Planned]:
         existing = {w.code: w for w in CommunityWorker.objects.filter(code__in=[r.values["code"] for r in batch])}
         committees = self._parents_in_db(Committee, "committees", [r.values["committee_code"] for r in batch])
+        self.scope.prepare(worker.committee_id for worker in existing.values())
         for row in batch:
             code, committee = row.values["code"], row.values["committee_code"]
             if not self._place_ok(sheet, row, committee, "committee_code"):
@@ -417,7 +479,7 @@ class OrgImporter:
                 self._missing_parent(sheet, row, "committee_code", _("committee"))
                 continue
             worker = existing.get(code)
-            if worker and worker.committee_id != committee and self.scope.place(worker.committee_id) != "inside":
+            if worker and worker.committee_id != committee and self.scope.place(worker.committee_id) != INSIDE:
                 self._cell_error(sheet, row.number, sheet.column("code"), code, _(
                     "This staff number belongs to a worker of another unit."), self.headers)
                 continue
@@ -434,12 +496,13 @@ class OrgImporter:
                    CommunityWorker.objects.filter(code__in=codes).values_list("code", "pk", "committee_id")}
         existing = {(q.worker_id, q.level): q for q in Qualification.objects.filter(
             worker_id__in=[pk for pk, _committee in workers.values()])}
+        self.scope.prepare(committee for _pk, committee in workers.values())
         for row in batch:
             code = row.values["worker_code"]
             committee = self.worker_committee.get(code) or (workers[code][1] if code in workers else None)
             if committee is None and (code,) in self.seen["workers"]:
                 continue  # the worker's own row has its error
-            if committee is None or self.scope.place(committee) == "outside":
+            if committee is None or self.scope.place(committee) == OUTSIDE:
                 # One answer for "no such worker" and "a worker of another unit": nothing is revealed.
                 self._missing_parent(sheet, row, "worker_code", _("community worker"))
                 continue
@@ -480,6 +543,13 @@ class OrgImporter:
         self._cell_error(sheet, row.number, sheet.column(end), row.values.get(end, last), message, self.headers)
         return False
 
+
+# sheet -> the columns that hold organisation codes, whose place in the actor's scope a batch looks up
+_UNIT_KEYS: dict[str, tuple[str, ...]] = {
+    "districts": ("code",), "streets": ("code", "district_code"), "committees": ("code", "street_code"),
+    "committee_years": ("committee_code",), "workers": ("committee_code",), "qualifications": (),
+    "community_funds": ("street_code",),
+}
 
 # sheet -> (model, unique fields for the upsert, the fields an upsert may change)
 _TARGETS: dict[str, tuple[type[models.Model], list[str], list[str]]] = {

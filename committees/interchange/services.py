@@ -5,13 +5,16 @@ the page polls from the cache (the import's own transaction would hide it from t
 end). A step is idempotent: a task delivered twice, or a worker lost half-way, runs the step again.
 """
 
+from __future__ import annotations
+
+import contextlib
 import logging
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,9 +28,16 @@ from django.utils.translation import gettext as _
 from committees.interchange.importer import ImportReport, RowError, import_org
 from committees.interchange.schema import SHEET_BY_NAME
 from committees.models import OrgImport
+from committees.tasks import run_org_import
 from portal.core.audit import audit
+from portal.core.exceptions import DomainError
 from portal.core.models import AuditEntry
+from portal.core.scoping import unit_of
+from portal.core.signals import import_applied
 from portal.core.spreadsheets import UnreadableFile, check_archive
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +54,9 @@ def progress_of(org_import: OrgImport) -> tuple[int, int | None]:
     return cache.get(_progress_key(org_import.pk)) or (org_import.rows_done, org_import.rows_total)
 
 
-def unit_of(actor: Any) -> dict[str, str | None]:
-    return {"district_id": actor.district_id, "street_id": actor.street_id}
+def _units_of(actor: User) -> dict[str, str | int | None]:
+    """The importer's unit, which the import's record belongs to (OrgImport.scope_paths)."""
+    return {"district_id": unit_of(actor, "district"), "street_id": unit_of(actor, "street")}
 
 
 # --- upload ---------------------------------------------------------------------------------------
@@ -74,11 +85,20 @@ def check_upload(files: Sequence[UploadedFile]) -> None:
 
 
 @transaction.atomic
-def start_import(*, actor: Any, files: Sequence[UploadedFile]) -> OrgImport:
-    """Store the upload and start its check. Several CSV files are kept together as one zip."""
+def org_import_start(*, actor: User, files: Sequence[UploadedFile], replaces: OrgImport | None = None) -> OrgImport:
+    """Store an upload and start its check (a dry run). Several CSV files are kept together as one zip.
+
+    `replaces`: the import this upload corrects; when it is the actor's own and still waiting, it is set aside.
+    Side effects: an OrgImport row and its stored file; the check runs after commit (inline or a Celery task).
+    Raises: ValidationError for what cannot be an organisation file.
+    """
     check_upload(files)
+    if replaces is not None and replaces.actor_id == actor.pk:
+        # Already imported or cancelled, or not the actor's to cancel: left as it is.
+        with contextlib.suppress(DomainError, OrgImport.DoesNotExist):
+            org_import_cancel(actor=actor, pk=replaces.pk)
     org_import = OrgImport(actor=actor, source=OrgImport.Source.WEB, file_size=sum(upload.size for upload in files),
-                           **unit_of(actor))
+                           **_units_of(actor))
     if len(files) == 1:
         org_import.file_name = files[0].name[:255]
         org_import.file.save(Path(files[0].name).name, File(files[0]), save=False)
@@ -96,46 +116,67 @@ def start_import(*, actor: Any, files: Sequence[UploadedFile]) -> OrgImport:
     return org_import
 
 
-def confirm_import(*, actor: Any, org_import: OrgImport) -> OrgImport:
-    """Start importing a checked file. Only one confirmation wins; the other gets a clear message."""
-    with transaction.atomic():
-        locked = OrgImport.objects.select_for_update().get(pk=org_import.pk)
-        if locked.status != OrgImport.Status.VALID:
-            raise ValidationError(_("This file is not waiting for confirmation (its status is “{status}”).").format(
-                status=locked.get_status_display()))
-        locked.status = OrgImport.Status.APPLYING
-        locked.save(update_fields=["status"])
-        _schedule(locked, APPLY)
+def _step_refused(actor: User, pk: int, action: str, message: str) -> DomainError:
+    """Why `restrict(actor, action)` did not reach import `pk`: not found outside the actor's scope (raised),
+    or a status that does not allow the step (returned, for the caller to raise)."""
+    current = OrgImport.objects.restrict(actor, "view").get(pk=pk)  # DoesNotExist: 404, never revealed
+    return DomainError(message.format(status=current.get_status_display()), code=f"not_{action}able")
+
+
+@transaction.atomic
+def org_import_confirm(*, actor: User, pk: int) -> OrgImport:
+    """Start importing a checked file. Only one confirmation wins; the other gets a clear message.
+
+    Side effects: the import's status becomes "applying"; the import runs after commit.
+    Raises: OrgImport.DoesNotExist outside the actor's scope; DomainError when the file is not waiting for
+    confirmation.
+    """
+    try:
+        locked = OrgImport.objects.restrict(actor, "confirm").select_for_update().get(pk=pk)
+    except OrgImport.DoesNotExist:
+        raise _step_refused(actor, pk, "confirm", _(
+            "This file is not waiting for confirmation (its status is “{status}”).")) from None
+    locked.status = OrgImport.Status.APPLYING
+    locked.save(update_fields=["status"])
+    _schedule(locked, APPLY)
     return locked
 
 
-def cancel_import(*, actor: Any, org_import: OrgImport) -> OrgImport:
-    with transaction.atomic():
-        locked = OrgImport.objects.select_for_update().get(pk=org_import.pk)
-        if locked.status not in (OrgImport.Status.VALID, OrgImport.Status.INVALID):
-            raise ValidationError(_("Only a checked file that was not imported can be cancelled."))
-        locked.status = OrgImport.Status.CANCELLED
-        locked.save(update_fields=["status"])
-        _discard_file(locked)
+@transaction.atomic
+def org_import_cancel(*, actor: User, pk: int) -> OrgImport:
+    """Set aside a checked file that was not imported; its stored copy is deleted.
+
+    Side effects: the import's status becomes "cancelled"; the stored file is deleted after commit.
+    Raises: OrgImport.DoesNotExist outside the actor's scope; DomainError when the file was imported or is running.
+    """
+    try:
+        locked = OrgImport.objects.restrict(actor, "cancel").select_for_update().get(pk=pk)
+    except OrgImport.DoesNotExist:
+        raise _step_refused(actor, pk, "cancel", _(
+            "Only a checked file that was not imported can be cancelled.")) from None
+    locked.status = OrgImport.Status.CANCELLED
+    locked.save(update_fields=["status"])
+    _discard_file(locked)
     return locked
 
 
 def _schedule(org_import: OrgImport, step: str) -> None:
     if org_import.file_size <= settings.PORTAL_IMPORT_LIMITS["inline_bytes"]:
-        transaction.on_commit(lambda: run_step(org_import.pk, step))
+        transaction.on_commit(lambda: org_import_run(pk=org_import.pk, step=step))
     else:
-        from committees.tasks import run_org_import
-
         transaction.on_commit(lambda: run_org_import.delay(org_import.pk, step))
 
 
 # --- the steps ------------------------------------------------------------------------------------
-def run_step(pk: int, step: str) -> None:
-    """Check (dry run) or apply the import `pk`. Safe to run again after a crash or a second delivery.
+def org_import_run(*, pk: int, step: str) -> None:
+    """Check (dry run) or apply the import `pk`, as its importer. Safe to run again after a crash or a second
+    delivery.
 
     An apply records its outcome inside the import's own transaction, so a crash between the two
     cannot leave data imported and the record saying otherwise. Anything unexpected marks the import
     failed with a message, never leaves it "running" for ever.
+    Side effects: the organisation rows (apply); the import's report and status; an audit entry and
+    `import_applied` (apply). Raises: nothing; every failure is in the report.
     """
     org_import = OrgImport.objects.select_related("actor").get(pk=pk)
     if org_import.status != _STEP_STATUS[step]:
@@ -179,9 +220,9 @@ def _finish(pk: int, step: str, report: ImportReport) -> None:
             org_import.status = OrgImport.Status.DONE if report.ok else OrgImport.Status.FAILED
             org_import.finished_at = now
             _audit(org_import, AuditEntry.Source.WEB)
-            if report.ok:
-                _recompute_indicators(org_import.actor)
         org_import.save()
+        if org_import.status == OrgImport.Status.DONE:
+            _announce(org_import)
         if org_import.status != OrgImport.Status.VALID:
             _discard_file(org_import)
 
@@ -217,8 +258,11 @@ def _audit(org_import: OrgImport, source: str) -> None:
                                                         "errors": org_import.error_count}, source=source)
 
 
-def record_command_import(*, path: Path, report: ImportReport, actor: Any | None, dry_run: bool) -> OrgImport:
-    """The record of an import made with `manage.py import_org`, written after its transaction."""
+def org_import_record_command(*, path: Path, report: ImportReport, actor: User | None, dry_run: bool) -> OrgImport:
+    """The record of an import made with `manage.py import_org`, written after its transaction.
+
+    Side effects: an OrgImport row; for an applied import, an audit entry and `import_applied`. Raises: nothing.
+    """
     if dry_run:
         status = OrgImport.Status.VALID if report.ok else OrgImport.Status.INVALID
     else:
@@ -226,22 +270,20 @@ def record_command_import(*, path: Path, report: ImportReport, actor: Any | None
     now = timezone.now()
     org_import = OrgImport(actor=actor, source=OrgImport.Source.COMMAND, file_name=str(path)[-255:], status=status,
                            file_size=_size(path), checked_at=now, finished_at=None if dry_run else now,
-                           **(unit_of(actor) if actor else {}))
+                           **(_units_of(actor) if actor else {}))
     _store_report(org_import, report)
     with transaction.atomic():
         org_import.save()
         if not dry_run:
             _audit(org_import, AuditEntry.Source.COMMAND)
             if report.ok:
-                _recompute_indicators(actor)
+                _announce(org_import)
     return org_import
 
 
-def _recompute_indicators(actor: Any | None) -> None:
-    """The dashboards follow the data: every year with data is computed again once the import commits."""
-    from portal.indicators.services import recompute_after_import
-
-    recompute_after_import(actor=actor)
+def _announce(org_import: OrgImport) -> None:
+    """Tell whoever follows the organisation data (the indicators) that an import is being committed."""
+    import_applied.send(sender=OrgImport, actor=org_import.actor, record=org_import, counts=org_import.counts)
 
 
 def _size(path: Path) -> int:

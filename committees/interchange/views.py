@@ -1,13 +1,11 @@
 """Import and export pages: upload, the error report to fix from, confirm, the summary; template and export."""
 
-import contextlib
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +15,8 @@ from committees.forms import ImportUploadForm
 from committees.interchange import exporter, services
 from committees.interchange.schema import SHEET_BY_NAME
 from committees.models import Committee, OrgImport
+from portal.core.exceptions import DomainError
+from portal.core.scoping import may_ever, unit_of
 from portal.core.spreadsheets import write_table, xlsx_response
 from portal.core.views import get_scoped_or_404, paginate, require_perm, template_for
 
@@ -27,13 +27,13 @@ ERRORS_PER_PAGE = 100
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
     require_perm(request, OrgImport, "view")
-    can_import = request.user.has_perm("committees.add_orgimport")
+    can_import = may_ever(request.user, OrgImport, "add")
     form = ImportUploadForm()
     if request.method == "POST":
         require_perm(request, OrgImport, "add")
         form = _upload_form(request)
         if form.is_valid():
-            org_import = services.start_import(actor=request.user, files=form.cleaned_data["files"])
+            org_import = services.org_import_start(actor=request.user, files=form.cleaned_data["files"])
             return redirect("committees:import_detail", pk=org_import.pk)
     imports = paginate(request, OrgImport.objects.restrict(request.user).select_related("actor"))
     return render(request, "committees/import_list.html", {"form": form, "page": imports, "can_import": can_import})
@@ -48,10 +48,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         require_perm(request, OrgImport, "add")
         form = _upload_form(request)
         if form.is_valid():
-            if org_import.actor_id == request.user.pk:  # the file it replaces, if still waiting, is set aside
-                with contextlib.suppress(ValidationError):
-                    services.cancel_import(actor=request.user, org_import=org_import)
-            corrected = services.start_import(actor=request.user, files=form.cleaned_data["files"])
+            corrected = services.org_import_start(actor=request.user, files=form.cleaned_data["files"],
+                                                  replaces=org_import)
             return redirect("committees:import_detail", pk=corrected.pk)
     return render(request, template_for(request, "committees/import_detail.html", "committees/_import_status.html"),
                   _detail_context(request, org_import, form))
@@ -83,31 +81,35 @@ def _detail_context(request: HttpRequest, org_import: OrgImport, form: ImportUpl
         "total": total,
         "percent": min(100, round(100 * done / total)) if total else None,
         "form": form,
+        "actions": OrgImport.objects.permitted(request.user, org_import, "confirm", "cancel"),
     }
 
 
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _import_step(request, pk, services.confirm_import)
+    _import_step(request, pk, "confirm", services.org_import_confirm)
     return redirect("committees:import_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    if _import_step(request, pk, services.cancel_import):
+    if _import_step(request, pk, "cancel", services.org_import_cancel):
         messages.info(request, _("The import was cancelled; nothing was written."))
     return redirect("committees:import_list")
 
 
-def _import_step(request: HttpRequest, pk: int, step: Callable[..., OrgImport]) -> bool:
-    """Confirm or cancel an import in the user's scope; a refusal (already done, say) becomes a message."""
-    org_import = get_scoped_or_404(request, OrgImport.objects.all(), "view", perm="committees.add_orgimport", pk=pk)
+def _import_step(request: HttpRequest, pk: int, action: str, step: Callable[..., OrgImport]) -> bool:
+    """Confirm or cancel an import: 403 without the role, 404 outside the user's scope, and a refusal (already
+    imported, say) becomes a message."""
+    require_perm(request, OrgImport, action)
     try:
-        step(actor=request.user, org_import=org_import)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        step(actor=request.user, pk=pk)
+    except OrgImport.DoesNotExist:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return False
     return True
 
@@ -134,7 +136,7 @@ def export_scope(request: HttpRequest) -> HttpResponse:
     """The user's whole scope in the import format; an import of it changes nothing."""
     require_perm(request, Committee, "view")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    unit = request.user.street_id or request.user.district_id or "shanghai"
+    unit = unit_of(request.user, "street") or unit_of(request.user, "district") or "shanghai"
     return xlsx_response(lambda target: exporter.write_workbook(target, exporter.scope_sheets(request.user)),
                           f"organisation-{unit}-{stamp}.xlsx")
 

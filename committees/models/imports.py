@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.scoping import ScopedModel
+from portal.core.scoping import Action, ScopedModel
 
 from .organisation import District, Street
 
@@ -51,6 +51,14 @@ class OrgImport(ScopedModel):
     finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
     scope_paths = {"district": "district", "street": "street"}
+    # An import belongs to its importer's unit: a district's own imports are those made at the district, not
+    # its streets'. Whoever may import may confirm or set aside a checked file of their unit (a district's staff
+    # also their streets'), never through a grant; each step only from the status it needs.
+    actions = {
+        "add": Action(at={"district": Q(street__isnull=True), "street": Q()}),
+        "confirm": Action(perm="add", where=Q(status=Status.VALID), grant=None),
+        "cancel": Action(perm="add", where=Q(status__in=[Status.VALID, Status.INVALID]), grant=None),
+    }
 
     class Meta:
         verbose_name = _("organisation import")

@@ -63,8 +63,9 @@ class RolePermission(permissions.BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         if not request.user or not request.user.is_authenticated:
             return False
-        if request.method.lower() not in view.http_method_names:
-            return True  # let DRF answer 405: the method is not offered to anyone
+        method = request.method.lower()
+        if method not in view.http_method_names or not hasattr(view, method):
+            return True  # let DRF answer 405: the method is not offered to anyone (no handler: a read-only viewset's PUT)
         return may_ever(request.user, view.get_model(), model_action(view, request))
 
 

@@ -1,9 +1,16 @@
-"""The audit trail: every change a service makes is written here, in the same transaction (STYLE.md B6)."""
+"""What every app relies on: the audit trail (STYLE.md B6), notifications, and the explicit grants restrict() reads.
+
+The grant tables are django-guardian direct-foreign-key tables on the three scope levels only. They live here,
+beside the chokepoint that reads them (portal/core/scoping.py, portal/core/grants.py), and point at the
+organisation by string, so the core imports no feature app. They kept the tables they had in `committees`
+(issue 11: a move of the code, not of the data).
+"""
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
 class AuditEntry(models.Model):
@@ -55,3 +62,51 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# --- explicit grants (django-guardian direct-FK tables) ------------------------------------------------------
+# Grants never go on workers or records (ENGINEERING §1): rows inherit access from their committee.
+# `view_<level>` grants read access to the unit and everything under it, `change_<level>` read-write.
+# guardian finds each table through the reverse relation on its target model (`content_object`).
+
+
+class DistrictUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey("committees.District", on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        db_table = "committees_districtuserobjectpermission"
+
+
+class DistrictGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey("committees.District", on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        db_table = "committees_districtgroupobjectpermission"
+
+
+class StreetUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey("committees.Street", on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        db_table = "committees_streetuserobjectpermission"
+
+
+class StreetGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey("committees.Street", on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        db_table = "committees_streetgroupobjectpermission"
+
+
+class CommitteeUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey("committees.Committee", on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        db_table = "committees_committeeuserobjectpermission"
+
+
+class CommitteeGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey("committees.Committee", on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        db_table = "committees_committeegroupobjectpermission"

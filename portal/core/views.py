@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from portal.core.scoping import may_ever
+from portal.core.services import record_save
 
 PAGE_SIZE = 25
 
@@ -52,8 +53,6 @@ def add_validation_errors(form: BaseForm, error: ValidationError) -> None:
 def save_form(request: HttpRequest, form: BaseForm, instance: Model) -> bool:
     """Validate the form and the whole record (constraints included) and save it through record_save:
     scope checked and audited. False, with the errors on the form, when it cannot be saved."""
-    from portal.core.services import record_save
-
     if not form.is_valid():
         return False
     try:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.models import Committee, District, Street
+from portal.core.scoping import CITY, may_ever, own_level, unit_of
 from portal.core.spreadsheets import write_table, xlsx_response
 from portal.core.views import get_scoped_or_404, paginate, require_perm, save_form
 from portal.indicators import selectors, services
@@ -30,12 +31,17 @@ def _unit(request: HttpRequest, scope: str, code: str) -> Model | None:
     """The unit a dashboard is about: 404 outside the user's scope; the city only for city-wide users."""
     require_perm(request, Result, "view")
     if scope == "city":
-        if not (request.user.is_superuser or request.user.scope_level == "city"):
+        if not _city_wide(request):
             raise PermissionDenied
         return None
     model = _UNIT_MODELS[scope]
     queryset = model.objects.select_related(*{"street": ["district"], "committee": ["street__district"]}.get(scope, []))
     return get_scoped_or_404(request, queryset, perm="indicators.view_result", pk=code)
+
+
+def _city_wide(request: HttpRequest) -> bool:
+    """Whether the user's own unit is the city: they open the city's dashboard (everyone sees its figures)."""
+    return own_level(request.user) == CITY
 
 
 def _district_code(scope: str, unit: Model | None) -> str | None:
@@ -53,12 +59,12 @@ def _year(request: HttpRequest, years: list[int]) -> int:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard of the user's own unit."""
-    user = request.user
     require_perm(request, Result, "view")
-    level = "city" if user.is_superuser else user.scope_level
-    if level == "city":
+    level = own_level(request.user)
+    if level == CITY:
         return redirect("dashboards:indicators", scope="city", code=CITY_CODE)
-    code = {"district": user.district_id, "street": user.street_id, "committee": user.committee_id}.get(level or "")
+    level = "district" if level == "department" else level  # a department's figures are its district's
+    code = unit_of(request.user, level) if level else None
     if not code:
         raise PermissionDenied
     return redirect("dashboards:indicators", scope=level, code=code)
@@ -83,7 +89,8 @@ def dashboard(request: HttpRequest, scope: str, code: str) -> HttpResponse:
         # A run that changed nothing leaves the rows as they were: the last finished run says when.
         "computed_at": run.finished_at if run and run.status == ComputationRun.Status.DONE else
         max((r.computed_at for r in history if r.year == year), default=None),
-        "can_recompute": request.user.has_perm("indicators.add_computationrun"),
+        "can_recompute": may_ever(request.user, ComputationRun, "add"),
+        "city_wide": _city_wide(request),
         "chart_data": _chart_data(cards, children, child_scope, scope),
     }
     if scope in ("district", "street"):
@@ -149,7 +156,7 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     if run is None:
         raise PermissionDenied
     response = render(request, "dashboards/_run_status.html", {
-        "run": run, "year": run.year, "can_recompute": request.user.has_perm("indicators.add_computationrun"),
+        "run": run, "year": run.year, "can_recompute": may_ever(request.user, ComputationRun, "add"),
         "finished_now": not run.in_flight})
     return response
 
@@ -204,9 +211,12 @@ def target_list(request: HttpRequest) -> HttpResponse:
     require_perm(request, Target, "view")
     targets = Target.objects.restrict(request.user).select_related("district").order_by(
         "district_id", "indicator", "year_from")
-    can_edit = request.user.has_perm("indicators.change_target") and bool(request.user.district_id)
-    return render(request, "dashboards/targets.html", {"page": paginate(request, targets, per_page=50),
-                                                       "can_edit": can_edit})
+    page = paginate(request, targets, per_page=50)
+    # The buttons ask restrict(): a district's staff edit their district's targets, never the city's.
+    editable = set(Target.objects.restrict(request.user, "change").filter(
+        pk__in=[target.pk for target in page.object_list]).values_list("pk", flat=True))
+    can_add = may_ever(request.user, Target, "add") and unit_of(request.user, "district") is not None
+    return render(request, "dashboards/targets.html", {"page": page, "can_add": can_add, "editable": editable})
 
 
 @login_required
@@ -215,9 +225,10 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """District staff set their district's targets; the city's and other districts' are read-only to them."""
     if pk is None:
         require_perm(request, Target, "add")
-        if not request.user.district_id:
+        district = unit_of(request.user, "district")
+        if district is None:
             raise PermissionDenied
-        target = Target(district_id=request.user.district_id)
+        target = Target(district_id=district)
     else:
         target = get_scoped_or_404(request, Target.objects.all(), "change", pk=pk)
     form = TargetForm(request.POST or None, instance=target)

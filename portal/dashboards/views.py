@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from committees import selectors
 from committees.models import Committee, CommitteeYear, CommunityWorker
-from portal.accounts.roles import Role
+from portal.core.scoping import CITY, may_ever, own_level
 
 # Committees a home page lists in full (a street has at most ~40); larger scopes get counts and links.
 HOME_LIST_LIMIT = 60
@@ -17,8 +17,10 @@ HOME_LIST_LIMIT = 60
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context: dict = {"role": user.role}
-    if user.has_perm("committees.view_committee"):
+    level = own_level(user)
+    # The level's line of what one does here; the platform administrator has none.
+    context: dict = {"level": None if user.is_superuser else level}
+    if may_ever(user, Committee, "view"):
         today = timezone.localdate()
         committees = Committee.objects.restrict(user).active_on(today)  # dissolved committees count nowhere
         latest_year = CommitteeYear.objects.restrict(user).aggregate(year=Max("year"))["year"]
@@ -30,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
             with_record=Count("pk", filter=Q(years__year=latest_year), distinct=True),
         )
         context["workers"] = CommunityWorker.objects.restrict(user).employed_on(today).count()
-        if user.role in (Role.STREET, Role.COMMITTEE) or context["counts"]["committees"] <= HOME_LIST_LIMIT:
+        if level in ("street", "committee") or context["counts"]["committees"] <= HOME_LIST_LIMIT:
             listed = list(selectors.committee_list(actor=user).active_on(today)[:HOME_LIST_LIMIT])
             context["committees"] = selectors.attach_flags(listed)
             context["flag_counts"] = {
@@ -39,6 +41,6 @@ def home(request: HttpRequest) -> HttpResponse:
                 "space": sum(c.flags.below_space_standard for c in listed),
                 "missing": sum(c.flags.missing_record for c in listed),
             }
-        if user.role in (Role.CITY, Role.DISTRICT, Role.DEPARTMENT) or user.is_superuser:
+        if level in (CITY, "district", "department"):
             context["districts"] = selectors.district_list(actor=user)
     return render(request, "dashboards/home.html", context)

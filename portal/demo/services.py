@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from committees.choices import CommitteeKind, FundKind, QualificationLevel, StreetKind
 from committees.models import (
@@ -26,6 +27,7 @@ from committees.models import (
 )
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.indicators.services import compute_year, years_with_data
 
 DATA = Path(__file__).resolve().parent / "data" / "huangpu.json"
 YEARS = (2023, 2024, 2025)
@@ -40,7 +42,7 @@ POSITIONS = ["书记", "主任", "副主任", "委员", "社区工作者", "社�
 class DemoLogin:
     username: str
     password: str
-    role: str
+    role_name: str  # what the role is called, for the list of logins
     scope: str
 
 
@@ -60,8 +62,6 @@ def demo_load() -> list[DemoLogin]:
 
 def _compute_indicators() -> None:
     """The dashboards open with figures: every year with data is computed, as the nightly job would."""
-    from portal.indicators.services import compute_year, years_with_data
-
     for year in years_with_data():
         compute_year(year)
 
@@ -182,6 +182,5 @@ def _load_users(huangpu: District) -> list[DemoLogin]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        role = user.get_role_display() if user.role else "管理员"
-        logins.append(DemoLogin(username, DEMO_PASSWORD, str(role), scope))
+        logins.append(DemoLogin(username, DEMO_PASSWORD, str(user.get_role_display() or _("administrator")), scope))
     return logins

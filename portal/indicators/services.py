@@ -20,18 +20,25 @@ The chain is portable between PostgreSQL and SQLite (the embedded default). A ye
 to date in one transaction, under a lock per year, so two runs at once leave one consistent set.
 """
 
+from __future__ import annotations
+
 import datetime
 import logging
 import zlib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from committees.models import CommitteeYear
 from portal.indicators.models import ComputationRun, Result
 from portal.indicators.registry import CITY_CODE, INDICATORS
+from portal.indicators.tasks import compute_indicators
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -263,32 +270,35 @@ def run_computation(run: ComputationRun) -> ComputationRun:
     return run
 
 
-def start_run(*, year: int, trigger: str, actor: Any | None = None, background: bool = True) -> ComputationRun:
-    """Queue a computation of `year` (a Celery task after the transaction commits), or run it now."""
+def start_run(*, year: int, trigger: str, actor: User | None = None, background: bool = True) -> ComputationRun:
+    """Queue a computation of `year` (a Celery task after the transaction commits), or run it now.
+
+    Side effects: a ComputationRun row; its task sent on commit (or the year's results, run now). Raises: what
+    the computation raises, when run now."""
     run = ComputationRun.objects.create(year=year, trigger=trigger,
                                         triggered_by=actor if getattr(actor, "is_authenticated", False) else None)
     if background:
-        from portal.indicators.tasks import compute_indicators
-
         transaction.on_commit(lambda: compute_indicators.delay(run.pk))
         return run
     return run_computation(run)
 
 
 def years_with_data() -> list[int]:
-    from committees.models import CommitteeYear
-
+    """Every year with annual records or stored results."""
     years = set(CommitteeYear.objects.values_list("year", flat=True).distinct())
     years |= set(Result.objects.values_list("year", flat=True).distinct())
     return sorted(years)
 
 
-def recompute_after_import(years: Iterable[int] | None = None, *, actor: Any | None = None) -> list[ComputationRun]:
-    """After an import changed the organisation data: every year with data is computed again."""
+def recompute_after_import(years: Iterable[int] | None = None, *, actor: User | None = None) -> list[ComputationRun]:
+    """After an import changed the organisation data: every year with data is computed again.
+
+    Called by the `import_applied` receiver (portal/indicators/receivers.py), inside the import's transaction.
+    Side effects: a queued ComputationRun per year, their tasks sent on commit. Raises: nothing of its own."""
     return [start_run(year=year, trigger=ComputationRun.Trigger.IMPORT, actor=actor) for year in (years or years_with_data())]
 
 
-def request_recompute(*, year: int, actor: Any, trigger: str) -> ComputationRun:
+def request_recompute(*, year: int, actor: User, trigger: str) -> ComputationRun:
     """Start a run for `year` unless one is already queued or running: then that one is the answer.
 
     The check and the creation hold a lock on the year, so two people pressing at once start one run.

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from committees.choices import CommitteeKind, FundKind, QualificationLevel, StreetKind
 from committees.interchange import export_org, import_org
@@ -26,6 +28,7 @@ from committees.models import (
     Qualification,
     Street,
 )
+from committees.services import committee_access_grant
 from tests.support.factories import (
     CommitteeFactory,
     CommitteeYearFactory,
@@ -451,6 +454,29 @@ def test_the_import_command_leaves_a_record(world, tmp_path):
     assert failed.status == "failed" and failed.error_count == 1 and failed.errors[0]["row"] == 2
 
 
+def test_an_applied_import_announces_what_it_imported_and_a_check_does_not(world, street_officer, tmp_path):
+    """`import_applied` (portal/core/signals.py) is how the indicators learn of new data: sent for an applied
+    import only, with its actor and counts, while its transaction is still open."""
+    from committees.models import OrgImport
+    from portal.core.signals import import_applied
+
+    heard = []
+
+    def listener(sender, **kwargs) -> None:  # noqa: ANN001, ANN003
+        heard.append((sender, kwargs["actor"], kwargs["record"].status, kwargs["counts"]))
+
+    import_applied.connect(listener, dispatch_uid="test-listener")
+    try:
+        folder = write_csv_folder(tmp_path / "import", {"committee_years": [committee_year()]})
+        run("import_org", str(folder), "--dry-run")
+        assert heard == []
+        run("import_org", str(folder), "--user", street_officer.username)
+    finally:
+        import_applied.disconnect(dispatch_uid="test-listener")
+    assert heard == [(OrgImport, street_officer, "done",
+                      {"committee_years": {"created": 1, "updated": 0, "unchanged": 0}})]
+
+
 # --- invalid rows: refused with their row number, nothing written ---------------------------------------------
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -793,6 +819,84 @@ def test_district_staff_import_committees_of_every_street_of_their_district(worl
 ])
 def test_district_staff_cannot_import_rows_of_another_district(world, district_staff, tmp_path, sheet, cells):
     refuse(tmp_path, sheet, actor=district_staff, **cells)
+
+
+# --- explicit grants count as they do on the pages (issue 11: the import's scope is restrict()'s) ---------------
+
+def _granted(grantee, committee, access: str, district_staff):  # noqa: ANN001, ANN202
+    committee_access_grant(actor=district_staff, grantee=grantee, committee=committee, access=access)
+    return type(grantee).objects.get(pk=grantee.pk)  # a new request: grants are read once per user object
+
+
+def test_a_read_write_grant_lets_a_street_officer_import_that_committees_rows(world, street_officer, district_staff,
+                                                                               tmp_path):
+    officer = _granted(street_officer, world.yunnan, "change", district_staff)  # 云南中路, of 南京东路街道
+
+    report = import_org(write_csv_folder(tmp_path / "import", {
+        "committee_years": [committee_year(committee_code="310101002001", households="980")],
+        "workers": [worker(code="NJ-0001", committee_code="310101002001")],
+        "qualifications": [qualification(worker_code="NJ-0001")],
+    }), actor=officer)
+
+    assert report.ok, report.errors
+    assert tallies(report) == {"committee_years": (1, 0, 0), "workers": (1, 0, 0), "qualifications": (1, 0, 0)}
+    assert CommitteeYear.objects.get(committee=world.yunnan, year=2025).households == 980
+    assert CommunityWorker.objects.get(code="NJ-0001").committee_id == "310101002001"
+
+
+def test_a_read_only_grant_does_not_let_a_street_officer_import_that_committees_rows(world, street_officer,
+                                                                                     district_staff, tmp_path):
+    officer = _granted(street_officer, world.yunnan, "view", district_staff)
+    CommitteeYearFactory(committee=world.yunnan, year=2024, households=900, resident_households=850)
+    before = org_rows()
+
+    report = import_org(write_csv_folder(tmp_path / "import", {
+        "committee_years": [committee_year(), committee_year(committee_code="310101002001")],
+    }), actor=officer)
+
+    assert_errors_well_formed(report)
+    assert error_rows(report) == {("committee_years", 3)}
+    [error] = report.errors
+    assert error.message.startswith("您无权新增"), error.message  # readable, so not "outside your area"
+    assert_nothing_written(before)
+
+
+def test_rows_a_read_only_grant_shows_are_accepted_unchanged(world, street_officer, district_staff, tmp_path):
+    """What the officer may read is no longer "outside": unchanged rows of it import as unchanged."""
+    officer = _granted(street_officer, world.yunnan, "view", district_staff)
+    CommitteeYearFactory(committee=world.yunnan, year=2025, households=900, resident_households=850,
+                         office_area_m2=None, elder_area_m2=None, work_fund_yuan=None)
+
+    report = import_org(write_csv_folder(tmp_path / "import", {"committee_years": [committee_year(
+        committee_code="310101002001", households="900", resident_households="850", office_area_m2="",
+        elder_area_m2="", work_fund_yuan="")]}), actor=officer)
+
+    assert report.ok, report.errors
+    assert tallies(report) == {"committee_years": (0, 0, 1)}
+
+
+def test_a_grant_on_another_committee_does_not_open_its_street(world, street_officer, district_staff, tmp_path):
+    officer = _granted(street_officer, world.yunnan, "change", district_staff)
+
+    (tmp_path / "new").mkdir()
+    (tmp_path / "fund").mkdir()
+    # A new committee of 南京东路街道, and a fund of that street: neither is under the granted committee.
+    refuse(tmp_path / "new", "committee_years", actor=officer, committee_code="310101002002")
+    refuse(tmp_path / "fund", "community_funds", actor=officer, street_code="310101002")
+
+
+def test_the_scope_is_read_once_per_import(world, street_officer, tmp_path):
+    """One query per level for the actor's scope, whatever the number of rows: not one per row."""
+    def queries(years: range) -> int:
+        rows = [committee_year(committee_code=code, year=str(year)) for code in ("310101013018", "310101013001")
+                for year in years]
+        path = write_csv_folder(tmp_path / str(len(years)), {"committee_years": rows})
+        officer = type(street_officer).objects.get(pk=street_officer.pk)  # grants not yet read
+        with CaptureQueriesContext(connection) as captured:
+            assert import_org(path, actor=officer, dry_run=True).ok
+        return len(captured.captured_queries)
+
+    assert queries(range(2025, 2026)) == queries(range(1990, 2030))
 
 
 # --- export, and the round trip ------------------------------------------------------------------------------

@@ -61,3 +61,21 @@ def test_an_upload_that_is_not_an_organisation_file_is_refused(api, world, distr
     api.force_authenticate(district_staff)
     response = api.post(URL, {"files": [SimpleUploadedFile("notes.txt", b"hello")]}, format="multipart")
     assert response.status_code == 400 and "只能导入" in str(response.data)
+
+
+def test_confirm_and_cancel_are_named_actions(api, world, street_officer, committee_staff, district_staff,
+                                              django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    """Without the role: 403 before anything is looked up; a district's staff act on their streets' files;
+    a step from the wrong status is a 400 that says why."""
+    api.force_authenticate(street_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api.post(URL, {"files": [_csv(world.baoxing.code, 5)]}, format="multipart")
+    api.force_authenticate(committee_staff)
+    assert api.post(f"{URL}{created.data['id']}/cancel/").status_code == 403
+    assert api.post(f"{URL}no-such/confirm/").status_code == 403
+    api.force_authenticate(district_staff)
+    assert api.post(f"{URL}no-such/confirm/").status_code == 404
+    cancelled = api.post(f"{URL}{created.data['id']}/cancel/")
+    assert cancelled.status_code == 200 and cancelled.data["status"] == "cancelled"
+    again = api.post(f"{URL}{created.data['id']}/cancel/")
+    assert again.status_code == 400 and again.data["code"] == "not_cancelable"

@@ -93,7 +93,7 @@ def test_two_confirmations_import_once_and_the_second_is_told(client, world, dis
                                                                django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
     client.force_login(district_staff)
     org_import = _upload(client, django_capture_on_commit_callbacks, _workbook(tmp_path, _years(world.hankou.code, (2025, 1))))
-    services.confirm_import(actor=district_staff, org_import=org_import)
+    services.org_import_confirm(actor=district_staff, pk=org_import.pk)
     response = client.post(reverse("committees:import_confirm", args=[org_import.pk]), follow=True)
     assert "不在等待确认" in response.content.decode()
 
@@ -254,3 +254,27 @@ def test_a_confirmed_import_recomputes_the_indicators_of_every_year_with_data(
     # The runs are queued for Celery (no worker runs in this test, so they wait).
     assert sorted(ComputationRun.objects.values_list("year", "trigger", "triggered_by")) == [
         (2024, "import", district_staff.pk), (2025, "import", district_staff.pk)]
+
+
+def test_the_buttons_ask_the_named_actions(client, world, district_staff, street_officer, city_staff, tmp_path,
+                                           django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    """confirm and cancel are actions of restrict(): the importer's unit (a district's staff also their streets'),
+    only from a checked file; the city reads the history and acts on nothing."""
+    client.force_login(street_officer)
+    org_import = _upload(client, django_capture_on_commit_callbacks,
+                         _workbook(tmp_path, _years(world.baoxing.code, (2025, 1))))
+    detail = reverse("committees:import_detail", args=[org_import.pk])
+    assert client.get(detail).context["actions"] == {"confirm", "cancel"}
+    client.force_login(district_staff)
+    assert client.get(detail).context["actions"] == {"confirm", "cancel"}
+    client.force_login(city_staff)
+    response = client.get(detail)
+    assert response.context["actions"] == set() and "确认导入" not in response.content.decode()
+    assert client.post(reverse("committees:import_confirm", args=[org_import.pk])).status_code == 403
+
+    client.force_login(street_officer)
+    response = client.post(reverse("committees:import_cancel", args=[org_import.pk]), follow=True)
+    assert OrgImport.objects.get(pk=org_import.pk).status == OrgImport.Status.CANCELLED
+    assert client.get(detail).context["actions"] == set()
+    response = client.post(reverse("committees:import_confirm", args=[org_import.pk]), follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["该文件不在等待确认（当前状态为“已取消”）。"]

@@ -29,13 +29,13 @@ def test_a_big_file_is_checked_and_imported_by_the_worker(world, district_staff,
     upload = SimpleUploadedFile("committee_years.csv", ("居委会代码,年度,管辖户数,实际居住户数\n" + rows).encode())
     app.control.purge()
     with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
-        org_import = services.start_import(actor=district_staff, files=[upload])
+        org_import = services.org_import_start(actor=district_staff, files=[upload])
         assert org_import.status == OrgImport.Status.CHECKING  # the request returned before the check ran
         org_import = _wait_for_status(org_import, OrgImport.Status.VALID, OrgImport.Status.INVALID)
         assert org_import.status == OrgImport.Status.VALID, org_import.errors
         assert org_import.counts["committee_years"]["created"] == 100 and not CommitteeYear.objects.exists()
 
-        services.confirm_import(actor=district_staff, org_import=org_import)
+        services.org_import_confirm(actor=district_staff, pk=org_import.pk)
         org_import = _wait_for_status(org_import, OrgImport.Status.DONE, OrgImport.Status.FAILED)
     assert org_import.status == OrgImport.Status.DONE
     assert CommitteeYear.objects.filter(committee=world.hankou).count() == 100

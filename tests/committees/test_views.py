@@ -264,3 +264,17 @@ def test_district_counts_only_what_the_viewer_can_see(client, street_officer, di
     client.force_login(district_staff)
     [huangpu] = client.get(reverse("committees:district_list")).context["districts"]
     assert (huangpu.street_count, huangpu.committee_count) == (2, 3)
+
+
+def test_home_explains_each_level_and_lists_what_it_keeps(client, personas) -> None:  # noqa: ANN001
+    """The home page follows the user's level (own_level), not their role string: a street lists its
+    committees (and a small world lists them everywhere), the district and the city their districts."""
+    for persona, level, lists_committees, lists_districts in [
+        ("city_staff", "city", True, True), ("district_staff", "district", True, True),
+        ("department_staff", "department", True, True), ("street_officer", "street", True, False),
+        ("committee_staff", "committee", True, False),
+    ]:
+        client.force_login(personas[persona])
+        context = client.get(reverse("dashboards:home")).context
+        assert context["level"] == level, persona
+        assert ("committees" in context, "districts" in context) == (lists_committees, lists_districts), persona

@@ -214,3 +214,30 @@ def test_district_staff_set_a_target_and_see_it_on_the_dashboard(client, world, 
     client.force_login(street_officer)
     assert client.get(reverse("dashboards:target_edit", args=[target.pk])).status_code == 403
     assert "区民政局 2025 年工作要点" in client.get(reverse("dashboards:targets")).content.decode()
+
+
+def test_the_targets_page_offers_edits_where_restrict_allows_them(client, world, district_staff,
+                                                                  other_district_staff, city_staff) -> None:  # noqa: ANN001
+    """A district's staff edit their district's targets, never the city's nor another district's; the city
+    reads them all (its targets are kept by migration, not by hand)."""
+    mine = Target.objects.create(district=world.huangpu, indicator="sw_senior_count", year_from=2030, value=3)
+    theirs = Target.objects.create(district=world.xuhui, indicator="sw_senior_count", year_from=2030, value=2)
+    city = Target.objects.create(indicator="sw_senior_count", year_from=2030, value=40)
+
+    def offered(user) -> tuple[set[int], bool, set[int]]:  # noqa: ANN001
+        client.force_login(user)
+        response = client.get(reverse("dashboards:targets") + "?page=1")
+        shown = {t.pk for t in response.context["page"].object_list}
+        return response.context["editable"] & {mine.pk, theirs.pk, city.pk}, response.context["can_add"], shown
+
+    editable, can_add, shown = offered(district_staff)
+    assert (editable, can_add) == ({mine.pk}, True) and theirs.pk not in shown
+    editable, can_add, shown = offered(other_district_staff)
+    assert (editable, can_add) == ({theirs.pk}, True) and mine.pk not in shown
+    editable, can_add, _shown = offered(city_staff)
+    assert (editable, can_add) == (set(), False)
+
+
+def test_a_department_has_no_dashboard_of_its_own(client, computed, department_staff) -> None:  # noqa: ANN001
+    client.force_login(department_staff)
+    assert client.get(reverse("dashboards:indicators_home")).status_code == 403

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from committees.interchange import import_org
-from committees.interchange.services import record_command_import
+from committees.interchange.services import org_import_record_command
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"\r{done}/{total or '?'} rows", ending="")
 
         report = import_org(path, actor=actor, dry_run=dry_run, progress=progress)
-        record_command_import(path=path, report=report, actor=actor, dry_run=dry_run)
+        org_import_record_command(path=path, report=report, actor=actor, dry_run=dry_run)
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         if not report.ok:

@@ -14,4 +14,4 @@ class Command(BaseCommand):
             self.stdout.write("演示账号 / demo logins:")
             self.stdout.write(f"  {'用户名':<16}{'密码':<20}{'角色':<14}范围")
             for login in logins:
-                self.stdout.write(f"  {login.username:<16}{login.password:<20}{login.role:<14}{login.scope}")
+                self.stdout.write(f"  {login.username:<16}{login.password:<20}{login.role_name:<14}{login.scope}")
