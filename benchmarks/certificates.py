@@ -18,14 +18,14 @@ index-backed"):
 2. Through Django (DATABASE_URL pointing to the scratch database), each measured several times, the user
    loaded afresh before each run (as the authentication middleware does for each request) and the queries
    captured (django.test.utils.CaptureQueriesContext):
-   a. the lookup `certificates.lookup.lookup(district, "死亡证明")`;
-   b. the register list's first page, built exactly as `certificates.register_views.register_list` builds it
-      (restrict -> select_related -> order_by, Paginator(..., 25).page(1), which also runs the COUNT), the
-      page iterated and the columns the template shows read; for the committee staff, then for the district
+   a. the lookup `certificates.selectors.certificate_type_lookup(actor=user, query="死亡证明")`;
+   b. the register list's first page, built exactly as `certificates.views.register.register_list` builds it
+      (registration_list: restrict -> select_related -> order_by, Paginator(..., 25).page(1), which also runs the
+      COUNT), the page iterated and the columns the template shows read; for the committee staff, then for the district
       staff;
    c. the committee's page 200 (or its last page when it has fewer);
    d. the COUNT alone (`restrict(user).count()`), for the committee and for the district;
-   e. `statistics_data(user, 2025)`, for both users.
+   e. `registration_statistics(actor=user, year=2025)`, for both users.
    Every SQL statement a measured call ran is then run again under EXPLAIN (ANALYZE, BUFFERS); the plans are
    printed, and a statement that reads certificates_registration is "index-backed" when every scan of that
    table goes through an index (no Seq Scan on it).
@@ -432,11 +432,12 @@ def fresh_user(username: str) -> Any:
 
 
 def lookup_call(username: str) -> Callable[[], Callable[[], Any]]:
-    from certificates.lookup import lookup
+    from certificates.selectors import certificate_type_lookup
 
     def prepare() -> Callable[[], Any]:
-        district = fresh_user(username).district_id
-        return lambda: [(m.certificate.name, m.certificate.rule, m.score) for m in lookup(district, LOOKUP_QUERY)]
+        user = fresh_user(username)
+        return lambda: [(m.certificate.name, m.certificate.rule, m.score)
+                        for m in certificate_type_lookup(actor=user, query=LOOKUP_QUERY)]
 
     return prepare
 
@@ -445,15 +446,14 @@ def register_page_call(username: str, number: int) -> Callable[[], Callable[[], 
     """The register list exactly as register_list builds it, the page iterated and the template's columns read."""
     from django.core.paginator import Paginator
 
-    from certificates.models import Registration
+    from certificates.selectors import registration_list
     from portal.core.views import PAGE_SIZE
 
     def prepare() -> Callable[[], Any]:
         user = fresh_user(username)
 
         def call() -> tuple[int, int, list[tuple[Any, ...]]]:
-            rows = (Registration.objects.restrict(user).select_related("certificate_type", "committee")
-                    .order_by("-issued_at", "-id"))
+            rows = registration_list(actor=user)
             page = Paginator(rows, PAGE_SIZE).page(number)
             shown = [(r.pk, r.number, r.certificate_type.name, r.applicant_name, r.id_masked, r.issued_at, r.committee.name,
                       r.voided_at) for r in page.object_list]
@@ -475,11 +475,11 @@ def count_call(username: str) -> Callable[[], Callable[[], Any]]:
 
 
 def statistics_call(username: str) -> Callable[[], Callable[[], Any]]:
-    from certificates.register_views import statistics_data
+    from certificates.selectors import registration_statistics
 
     def prepare() -> Callable[[], Any]:
         user = fresh_user(username)
-        return lambda: statistics_data(user, STATISTICS_YEAR)
+        return lambda: registration_statistics(actor=user, year=STATISTICS_YEAR)
 
     return prepare
 
@@ -567,12 +567,12 @@ def benchmark(args: argparse.Namespace, url: str) -> int:
     print(f"    committee: {total:,} registrations, {pages:,} pages; far page: {far}{note}\n")
     far_page = run(f"(c) register list, committee, page {far}", register_page_call(COMMITTEE_USER, far))
     committee_count = run("(d) COUNT, committee", count_call(COMMITTEE_USER))
-    run(f"(e) statistics_data, committee, {STATISTICS_YEAR}", statistics_call(COMMITTEE_USER))
+    run(f"(e) registration_statistics, committee, {STATISTICS_YEAR}", statistics_call(COMMITTEE_USER))
     district_first = run("(b) register list, district, page 1", register_page_call(DISTRICT_USER, 1))
     print(f"    district: {district_first.result[0]:,} registrations, {district_first.result[1]:,} pages\n")
     run(f"(c) register list, district, page {FAR_PAGE}", register_page_call(DISTRICT_USER, FAR_PAGE))
     district_count = run("(d) COUNT, district", count_call(DISTRICT_USER))
-    run(f"(e) statistics_data, district, {STATISTICS_YEAR}", statistics_call(DISTRICT_USER))
+    run(f"(e) registration_statistics, district, {STATISTICS_YEAR}", statistics_call(DISTRICT_USER))
 
     print("summary")
     for measured in results:

@@ -1,21 +1,33 @@
+"""The certificates forms: a district's type, registering a certificate, a void, a seal use; and the query
+strings the pages read (a year, an override, a district), each validated like any input, never a 500."""
+
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models import CertificateType, SealItem
+from certificates.choices import SealItem
+from certificates.models import CertificateType
+from certificates.names import split_names, validate_names
+from committees.models import District
+from committees.models.annual import YEAR_MAX, YEAR_MIN
 from portal.core.forms import BootstrapFormMixin
+
+PK_MAX = 2**31 - 1  # the largest key of an integer column
 
 
 class NamesField(forms.CharField):
-    """A list of names, typed one per line or separated by 、 or commas."""
+    """A list of names, typed one per line or separated by 、 or commas; a name with a control character (a NUL
+    byte, a tab) is refused here, as the model refuses it."""
 
-    def prepare_value(self, value):  # noqa: ANN001, ANN201
+    default_validators = [validate_names]
+
+    def prepare_value(self, value: Any) -> Any:
         return "\n".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value):  # noqa: ANN001, ANN201
-        text = super().to_python(value) or ""
-        for separator in ("、", ",", "，", ";", "；"):
-            text = text.replace(separator, "\n")
-        return [name.strip() for name in text.splitlines() if name.strip()]
+    def to_python(self, value: Any) -> list[str]:
+        # CharField's NUL check looks for "\x00" in the list, not in its names: validate_names checks each name.
+        return split_names(super().to_python(value) or "")
 
 
 class CertificateTypeForm(BootstrapFormMixin, forms.ModelForm):
@@ -31,7 +43,7 @@ class CertificateTypeForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class RegistrationForm(BootstrapFormMixin, forms.Form):
-    certificate_type = forms.ModelChoiceField(label=_("Certificate"), queryset=CertificateType.objects.none())
+    certificate_type = forms.TypedChoiceField(label=_("Certificate"), coerce=int)
     applicant_name = forms.CharField(label=_("Applicant"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18, min_length=18,
                                 help_text=_("Stored only masked, never in clear."),
@@ -42,9 +54,15 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
     seal_used = forms.BooleanField(label=_("The committee's seal is used"), required=False, initial=True)
     approver = forms.CharField(label=_("Approved by (for the seal register)"), max_length=50, required=False)
 
-    def __init__(self, *args, types, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args: Any, types: list[CertificateType], **kwargs: Any) -> None:
+        """`types`: the issuable types of the committee's catalogue (selectors.certificate_type_issuable), the only
+        choices offered; chosen among them without another query."""
         super().__init__(*args, **kwargs)
-        self.fields["certificate_type"].queryset = types
+        self.types = {t.pk: t for t in types}
+        self.fields["certificate_type"].choices = [("", "---------"), *((t.pk, t.name) for t in types)]
+
+    def clean_certificate_type(self) -> CertificateType:
+        return self.types[self.cleaned_data["certificate_type"]]
 
 
 class VoidForm(BootstrapFormMixin, forms.Form):
@@ -58,3 +76,38 @@ class SealUseForm(BootstrapFormMixin, forms.Form):
     approver = forms.CharField(label=_("Approved by"), max_length=50)
     applicant_name = forms.CharField(label=_("Applicant"), max_length=50, required=False)
     applicant_phone = forms.CharField(label=_("Applicant's phone"), max_length=20, required=False)
+
+
+# --- query strings -----------------------------------------------------------------------------------------------
+class StatisticsQueryForm(forms.Form):
+    """?year= of the statistics page, within the years the API accepts too (api StatisticsQuerySerializer)."""
+
+    year = forms.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
+
+
+class OverrideQueryForm(forms.Form):
+    """?override= of "add a district type": the national or city type to adapt."""
+
+    override = forms.IntegerField(min_value=1, max_value=PK_MAX, required=False)
+
+
+class PublicListForm(forms.Form):
+    """The public list's district and search. The district is one of the districts the page lists, checked in
+    Python against them: what was typed never reaches a query."""
+
+    DEFAULT_DISTRICT = "310101"
+
+    district = forms.ChoiceField(required=False)
+    q = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args: Any, districts: list[District], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [(d.code, d.name) for d in districts]
+        codes = [d.code for d in districts]
+        self.default_district = self.DEFAULT_DISTRICT if self.DEFAULT_DISTRICT in codes else next(iter(codes), "")
+
+    def chosen(self) -> tuple[str, str]:
+        """(district, search): what was asked where it is valid, the defaults otherwise."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return data.get("district") or self.default_district, data.get("q") or ""

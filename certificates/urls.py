@@ -1,22 +1,22 @@
 from django.urls import path
 
-from certificates import register_views, views
+from certificates.views import catalogue, lookup, register
 
 app_name = "certificates"
 
 urlpatterns = [
-    path("", views.lookup_page, name="lookup"),
-    path("types/<int:pk>/", views.answer, name="answer"),
-    path("types/<int:pk>/slip/", views.slip, name="slip"),
-    path("catalogue/", views.catalogue, name="catalogue"),
-    path("catalogue/add/", views.type_edit, name="type_add"),
-    path("catalogue/<int:pk>/", views.type_edit, name="type_edit"),
-    path("catalogue/export.xlsx", views.catalogue_export, name="catalogue_export"),
-    path("catalogue/import/", views.catalogue_import, name="catalogue_import"),
-    path("register/", register_views.register_list, name="register"),
-    path("register/new/", register_views.register_new, name="register_new"),
-    path("register/<int:pk>/", register_views.register_detail, name="register_detail"),
-    path("register/<int:pk>/print/", register_views.register_print, name="register_print"),
-    path("seals/", register_views.seal_register, name="seals"),
-    path("statistics/", register_views.statistics, name="statistics"),
+    path("", lookup.lookup_page, name="lookup"),
+    path("types/<int:pk>/", lookup.answer, name="answer"),
+    path("types/<int:pk>/slip/", lookup.slip, name="slip"),
+    path("catalogue/", catalogue.catalogue, name="catalogue"),
+    path("catalogue/add/", catalogue.type_edit, name="type_add"),
+    path("catalogue/<int:pk>/", catalogue.type_edit, name="type_edit"),
+    path("catalogue/export.xlsx", catalogue.catalogue_export, name="catalogue_export"),
+    path("catalogue/import/", catalogue.catalogue_import, name="catalogue_import"),
+    path("register/", register.register_list, name="register"),
+    path("register/new/", register.register_new, name="register_new"),
+    path("register/<int:pk>/", register.register_detail, name="register_detail"),
+    path("register/<int:pk>/print/", register.register_print, name="register_print"),
+    path("seals/", register.seal_register, name="seals"),
+    path("statistics/", register.statistics, name="statistics"),
 ]

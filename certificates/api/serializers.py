@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from certificates.models import CertificateType, Registration, SealUse
+from committees.models.annual import YEAR_MAX, YEAR_MIN
 
 
 class CertificateTypeSerializer(serializers.ModelSerializer):
@@ -11,6 +12,10 @@ class CertificateTypeSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "aliases", "sub_items", "rule", "issuable", "conditions", "alternative_route", "handled_by",
                   "legal_basis", "source_document", "jurisdiction", "district", "overrides", "to_be_confirmed"]
         read_only_fields = fields
+
+
+class LookupQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class LookupResultSerializer(serializers.Serializer):
@@ -29,8 +34,12 @@ class RegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RegisterSerializer(serializers.Serializer):
-    certificate_type = serializers.PrimaryKeyRelatedField(queryset=CertificateType.objects.all())
+class RegistrationCreateSerializer(serializers.Serializer):
+    """What registering takes. `committee`: the committee's code, for someone who registers for several; by
+    default the one the reader registers for. A type outside the committee's catalogue is refused by the service."""
+
+    committee = serializers.CharField(max_length=12, required=False)
+    certificate_type = serializers.PrimaryKeyRelatedField(queryset=CertificateType.objects.none())
     applicant_name = serializers.CharField(max_length=50)
     id_number = serializers.CharField(max_length=18, min_length=18, write_only=True)
     purpose = serializers.CharField(max_length=200)
@@ -38,6 +47,24 @@ class RegisterSerializer(serializers.Serializer):
     verification = serializers.CharField()
     seal_used = serializers.BooleanField(default=True)
     approver = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        # The choices are the types the reader may see (restrict()), never every row; none when there is no
+        # request (the OpenAPI schema is generated without one).
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["certificate_type"].queryset = CertificateType.objects.restrict(request.user)
+
+
+class VoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class StatisticsQuerySerializer(serializers.Serializer):
+    """?year=, within the years the statistics page accepts too (forms.StatisticsQueryForm); by default this year."""
+
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
 
 
 class SealUseSerializer(serializers.ModelSerializer):
@@ -51,7 +78,10 @@ class SealUseSerializer(serializers.ModelSerializer):
 
 
 class SealUseCreateSerializer(serializers.Serializer):
-    item = serializers.CharField()
+    """What registering a use of the seal takes; the item is checked against the seal-use list by the service."""
+
+    committee = serializers.CharField(max_length=12, required=False)
+    item = serializers.CharField(max_length=20)
     content = serializers.CharField(max_length=300)
     copies = serializers.IntegerField(min_value=1, max_value=999)
     approver = serializers.CharField(max_length=50)

@@ -1,19 +1,33 @@
-"""The certificates API: the lookup, the catalogue, the registers and their statistics, scoped like the pages."""
+"""The certificates API: the lookup, the catalogue, the registers and their statistics, scoped like the pages.
 
-from django.utils import timezone
+Writes go through the same services as the pages; transitions are named actions of restrict(): `void` is the
+registration's "void" action, `answered` (counting a resident answered) is reading the type ("view").
+"""
+
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certificates import lookup, register, services
+from certificates import filtersets, selectors, services
 from certificates.api import serializers
 from certificates.models import CertificateType, Registration, SealUse
-from certificates.register_views import statistics_data
+from committees.models import Committee
 from portal.core.api import ScopedReadViewSet
+from portal.core.scoping import may_ever
+
+
+def _committee(request: Request, code: str | None, model: type[Registration] | type[SealUse]) -> Committee:
+    """The committee named (404 when the reader does not act for it), or the one the reader acts for: the
+    selector the pages and their buttons ask (RolePermission answered 403 for a role that never registers)."""
+    committee = selectors.acting_committee(actor=request.user, model=model, code=code or None)
+    if committee is None:
+        raise ValidationError({"committee": [_("Name the committee you register for.")]})
+    return committee
 
 
 class LookupView(APIView):
@@ -21,29 +35,26 @@ class LookupView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("q", str)], responses=serializers.LookupResultSerializer(many=True))
     def get(self, request: Request) -> Response:
-        if not request.user.has_perm("certificates.view_certificatetype"):
-            return Response(status=status.HTTP_403_FORBIDDEN)
-        matches = lookup.lookup(request.user.district_id, request.query_params.get("q", ""))
+        if not may_ever(request.user, CertificateType, "view"):
+            raise PermissionDenied
+        query = serializers.LookupQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        matches = selectors.certificate_type_lookup(actor=request.user, query=query.validated_data["q"])
         return Response(serializers.LookupResultSerializer(matches, many=True).data)
 
 
 class CertificateTypeViewSet(ScopedReadViewSet):
     queryset = CertificateType.objects.all()
     serializer_class = serializers.CertificateTypeSerializer
-    filterset_fields = ["rule", "jurisdiction", "district"]
-
-    def get_permissions(self):  # noqa: ANN201
-        if self.action == "answered":  # counting an answer is part of reading the catalogue
-            return [IsAuthenticated()]
-        return super().get_permissions()
+    filterset_class = filtersets.CertificateTypeFilterSet
+    named_actions = {"answered": "view"}  # counting an answer is part of reading the catalogue
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["post"])
     def answered(self, request: Request, pk: str) -> Response:
         """Count one resident answered with this type (as choosing it on the lookup page does)."""
-        certificate = self.get_object()
-        if request.user.committee_id:
-            services.count_answer(committee_id=request.user.committee_id, certificate=certificate)
+        certificate = selectors.certificate_type_get(actor=request.user, pk=self.get_object().pk)
+        services.lookup_tally_count(actor=request.user, certificate_type=certificate)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -52,37 +63,46 @@ class RegistrationViewSet(ScopedReadViewSet):
 
     queryset = Registration.objects.select_related("certificate_type")
     serializer_class = serializers.RegistrationSerializer
-    filterset_fields = ["year", "certificate_type", "committee"]
+    filterset_class = filtersets.RegistrationFilterSet
 
-    @extend_schema(request=serializers.RegisterSerializer, responses={201: serializers.RegistrationSerializer})
+    @extend_schema(request=serializers.RegistrationCreateSerializer, responses={201: serializers.RegistrationSerializer})
     def create(self, request: Request) -> Response:
-        form = serializers.RegisterSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        registration = register.register(actor=request.user, **form.validated_data)
+        data = serializers.RegistrationCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        committee = _committee(request, fields.pop("committee", None), Registration)
+        registration = services.registration_create(actor=request.user, committee=committee, **fields)
         return Response(self.get_serializer(registration).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=serializers.RegistrationSerializer)
+    @extend_schema(request=serializers.VoidSerializer, responses=serializers.RegistrationSerializer)
     @action(detail=True, methods=["post"])
     def void(self, request: Request, pk: str) -> Response:
-        voided = register.void(actor=request.user, registration=self.get_object(), reason=request.data.get("reason", ""))
+        """Void a registration of the reader's committee (404 for any other, or one already voided)."""
+        registration = self.get_object()
+        data = serializers.VoidSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        voided = services.registration_void(actor=request.user, registration=registration, **data.validated_data)
         return Response(self.get_serializer(voided).data)
 
     @extend_schema(parameters=[OpenApiParameter("year", int)])
     @action(detail=False, methods=["get"])
     def statistics(self, request: Request) -> Response:
         """Registrations by type and month, requests turned away by type, voids; the statistics page's numbers."""
-        year = request.query_params.get("year", "")
-        return Response(statistics_data(request.user, int(year) if year.isdigit() else timezone.localdate().year))
+        query = serializers.StatisticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(selectors.registration_statistics(actor=request.user, year=query.validated_data.get("year")))
 
 
 class SealUseViewSet(ScopedReadViewSet):
     queryset = SealUse.objects.all()
     serializer_class = serializers.SealUseSerializer
-    filterset_fields = ["item", "committee"]
+    filterset_class = filtersets.SealUseFilterSet
 
     @extend_schema(request=serializers.SealUseCreateSerializer, responses={201: serializers.SealUseSerializer})
     def create(self, request: Request) -> Response:
-        form = serializers.SealUseCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        use = register.record_seal_use(actor=request.user, **form.validated_data)
+        data = serializers.SealUseCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        committee = _committee(request, fields.pop("committee", None), SealUse)
+        use = services.seal_use_create(actor=request.user, committee=committee, **fields)
         return Response(self.get_serializer(use).data, status=status.HTTP_201_CREATED)

@@ -5,16 +5,8 @@ import json
 from pathlib import Path
 
 from django.db import migrations
-from pypinyin import Style, lazy_pinyin
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "national.json"
-
-
-def _search_text(terms: list[str]) -> str:
-    parts = []
-    for term in terms:
-        parts += [term, "".join(lazy_pinyin(term, style=Style.FIRST_LETTER)).lower(), "".join(lazy_pinyin(term)).lower()]
-    return " ".join(parts)
 
 
 def load(apps, schema_editor):  # noqa: ANN001, ANN201
@@ -23,13 +15,11 @@ def load(apps, schema_editor):  # noqa: ANN001, ANN201
     for row in data["refuse"]:
         CertificateType.objects.get_or_create(name=row["name"], jurisdiction="national", defaults={
             "aliases": row["aliases"], "sub_items": row["sub_items"], "rule": "refuse", "alternative_route": row["route"],
-            "handled_by": row["by"], "source_document": data["source"], "to_be_confirmed": True,
-            "search_text": _search_text([row["name"], *row["aliases"], *row["sub_items"]])})
+            "handled_by": row["by"], "source_document": data["source"], "to_be_confirmed": True})
     for row in data["issue"]:
         CertificateType.objects.get_or_create(name=row["name"], jurisdiction="national", defaults={
             "aliases": row["aliases"], "rule": row["rule"], "conditions": row["conditions"],
-            "legal_basis": row["legal_basis"], "source_document": "民发〔2020〕20号",
-            "search_text": _search_text([row["name"], *row["aliases"]])})
+            "legal_basis": row["legal_basis"], "source_document": "民发〔2020〕20号"})
 
 
 class Migration(migrations.Migration):

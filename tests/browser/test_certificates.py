@@ -1,10 +1,11 @@
-"""Issue 6's journey: committee staff look up 死亡证明 and print the route slip, look up a may-issue type,
-register it, print it."""
+"""Issue 6's journey: committee staff look up 死亡证明 (choosing it counts a resident answered, once) and print
+the route slip, look up a may-issue type, register it, print it; then void it (issue 11: the button comes from
+restrict(user, "void"))."""
 
 import pytest
 from playwright.sync_api import expect
 
-from certificates.models import Registration
+from certificates.models import LookupTally, Registration
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
 
@@ -24,6 +25,7 @@ def test_look_up_refuse_with_a_slip_then_register_and_print(page, live_server, w
     expect(results).to_contain_text("不予出具")
     results.get_by_role("link").first.click()
     expect(page.locator("#answer-card")).to_contain_text("居民死亡医学证明")
+    assert list(LookupTally.objects.values_list("certificate_type__name", "count")) == [("死亡证明", 1)]
     with page.context.expect_page() as slip_page:
         page.get_by_role("link", name="打印告知单").click()
     slip = slip_page.value
@@ -46,3 +48,12 @@ def test_look_up_refuse_with_a_slip_then_register_and_print(page, live_server, w
     with page.context.expect_page() as printed:
         page.get_by_role("link", name="打印").click()
     expect(printed.value.locator("#print-serial")).to_contain_text(registration.number)
+    printed.value.close()
+
+    page.get_by_label("作废原因").fill("用途写错")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="作废", exact=True).click()
+    expect(page.locator(".alert-secondary")).to_contain_text("用途写错")
+    expect(page.get_by_role("button", name="作废", exact=True)).to_have_count(0)
+    registration.refresh_from_db()
+    assert registration.voided_at is not None
