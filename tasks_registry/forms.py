@@ -1,11 +1,26 @@
+from pathlib import Path
+from typing import Any
+
 from django import forms
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, Department, Street
+from committees.models.annual import YEAR_MAX, YEAR_MIN
+from portal.core.exceptions import DomainError
 from portal.core.forms import BootstrapFormMixin
 from tasks_registry.models import AdmissionRequest, TaskItem, TaskList, ViolationReport
 
 _DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
+    """A service's refusal on the form: its message above the fields, and each field's reason on the field."""
+    form.add_error(None, error.message)
+    for field, messages in error.fields.items():
+        if field in form.fields:
+            form.add_error(field, messages)
 
 
 class TaskListForm(BootstrapFormMixin, forms.ModelForm):
@@ -91,21 +106,28 @@ class AdmissionRequestForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["committees"].queryset = committees
         self.fields["streets"].queryset = streets
-        from django.urls import reverse
-
         similar = reverse("tasks:request_similar") + (f"?exclude={self.instance.pk}" if self.instance.pk else "")
         # As the applicant types, HTMX shows the list items and open requests that look alike.
         self.fields["title"].widget.attrs.update({"autocomplete": "off", "hx-get": similar, "hx-target": "#similar",
                                                   "hx-trigger": "input changed delay:300ms", "hx-swap": "outerHTML"})
 
-    def clean(self):  # noqa: ANN201
-        data = super().clean()
-        scope = data.get("scope")
-        if scope == "committees" and not data.get("committees"):
-            self.add_error("committees", _("Choose the committees the task targets."))
-        if scope == "streets" and not data.get("streets"):
-            self.add_error("streets", _("Choose the streets the task targets."))
-        return data
+
+class YearForm(forms.Form):
+    """`?year=` of a page: a year the portal knows, or nothing (the page's default)."""
+
+    year = forms.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
+
+    @classmethod
+    def year_or(cls, data: Any, default: int) -> int:
+        form = cls(data)
+        return (form.cleaned_data["year"] if form.is_valid() else None) or default
+
+
+class SimilarForm(forms.Form):
+    """The duplicate check's query: the title being typed, and the request being revised (left out)."""
+
+    title = forms.CharField(max_length=200, required=False)
+    exclude = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
 
 
 class ReviewForm(BootstrapFormMixin, forms.Form):
@@ -124,10 +146,6 @@ class CommentForm(BootstrapFormMixin, forms.Form):
     @staticmethod
     def clean_attachment_file(upload):  # noqa: ANN001, ANN205
         """Size-limited, and of a type the first bytes confirm (a renamed .exe is not a PDF)."""
-        from pathlib import Path
-
-        from django.conf import settings
-
         if upload is None:
             return None
         if upload.size > settings.PORTAL_ATTACHMENT_MAX_MB * 2**20:
@@ -151,6 +169,11 @@ class ViolationReportForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_evidence_file(self):  # noqa: ANN201
         return CommentForm.clean_attachment_file(self.cleaned_data.get("evidence_file"))
+
+
+class ReplyForm(BootstrapFormMixin, forms.Form):
+    comment = forms.CharField(label=_("What the department did"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class HandleReportForm(BootstrapFormMixin, forms.Form):

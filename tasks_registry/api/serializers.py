@@ -1,8 +1,22 @@
-from django.utils.translation import gettext as _
+"""Shapes of the task admission API: output serializers, and the input of each write (no `request.data.get`)."""
+
+import copy
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from rest_framework import serializers
 
-from committees.models import Committee, Street
+from committees.models import Committee, Department
 from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
+from tasks_registry.selectors import dispatch_committees, filing_choices
+
+_TARGETS = ("committees", "streets")
+
+
+def _user(serializer: serializers.Serializer) -> Any:
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
 
 
 class TaskListSerializer(serializers.ModelSerializer):
@@ -28,12 +42,26 @@ class DispatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DispatchRequestSerializer(serializers.Serializer):
-    item = serializers.PrimaryKeyRelatedField(queryset=TaskItem.objects.all())
-    committees = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.all(), many=True)
+class DispatchInput(serializers.Serializer):
+    """A listed item (an id: one the sender may not send reads as 404) to committees the sender reaches
+    (selectors.dispatch_committees; a committee outside reads as "does not exist", never as "forbidden").
+    The committees are read in one query, with their streets (the guard reads each one's district)."""
+
+    item = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    committees = serializers.ListField(child=serializers.CharField(max_length=12), allow_empty=False, max_length=5000)
     starts_on = serializers.DateField()
     due_on = serializers.DateField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    def validate_committees(self, codes: list[str]) -> list[Committee]:
+        wanted = list(dict.fromkeys(codes))
+        found = {committee.pk: committee for committee in
+                 dispatch_committees(actor=_user(self)).select_related("street").filter(pk__in=wanted)}
+        missing = [code for code in wanted if code not in found]
+        if missing:
+            message = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
+            raise serializers.ValidationError([str(message).format(pk_value=code) for code in missing])
+        return [found[code] for code in wanted]
 
 
 class RefusedDispatchSerializer(serializers.ModelSerializer):
@@ -44,7 +72,8 @@ class RefusedDispatchSerializer(serializers.ModelSerializer):
 
 
 class AdmissionRequestSerializer(serializers.ModelSerializer):
-    """Committees and streets are chosen in the applicant's district and scope: others read as "does not exist"."""
+    """A request, and the input of filing or revising one: committees and streets are chosen among those
+    the applicant may target (others read as "does not exist")."""
 
     number = serializers.CharField(read_only=True)
 
@@ -56,29 +85,47 @@ class AdmissionRequestSerializer(serializers.ModelSerializer):
         read_only_fields = ["applicant", "district", "department", "street", "status", "submitted_at", "review_due_on",
                             "decided_at", "filed_item"]
 
-    def get_fields(self) -> dict:
+    def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            user = request.user
-            fields["committees"].child_relation.queryset = Committee.objects.restrict(user).filter(
-                street__district_id=user.district_id)
-            fields["streets"].child_relation.queryset = Street.objects.restrict(user).filter(district_id=user.district_id)
+        user = _user(self)
+        if user is not None and user.is_authenticated:
+            choices = filing_choices(actor=user, today=timezone.localdate())
+            fields["committees"].child_relation.queryset = choices["committees"]
+            fields["streets"].child_relation.queryset = choices["streets"]
         return fields
 
     def validate(self, attrs: dict) -> dict:
-        starts = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
-        ends = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
-        if starts and ends and ends < starts:
-            raise serializers.ValidationError({"ends_on": [_("The end cannot come before the start.")]})
+        """The model's own rules (full_clean, as portal.core.api.ValidatedModelSerializer runs them), on a copy:
+        hours not negative, the end not before the start… each on its field. The targets are set by the service."""
+        instance = copy.copy(self.instance) if self.instance is not None else AdmissionRequest()
+        for name, value in attrs.items():
+            if name not in _TARGETS:
+                setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=[*self.Meta.read_only_fields, *_TARGETS], validate_unique=False)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
         return attrs
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class CommentInput(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+
+
+class RequestEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    at = serializers.DateTimeField()
 
 
 class ViolationReportSerializer(serializers.ModelSerializer):
+    """A report as its district, street and committee read it (and the input of filing one)."""
+
     class Meta:
         model = ViolationReport
         fields = ["id", "committee", "reporter", "sender", "title", "sent_on", "description", "status", "department",
@@ -94,7 +141,20 @@ class DepartmentReportSerializer(ViolationReportSerializer):
         read_only_fields = fields
 
 
-class ReportActionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    department = serializers.IntegerField(required=False)
-    outcome = serializers.ChoiceField(choices=ViolationReport.Outcome.choices, required=False)
+class ReportCommentInput(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class TransferInput(ReportCommentInput):
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.none())
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        user = _user(self)
+        if user is not None:
+            fields["department"].queryset = Department.objects.restrict(user, "view", include_grants=False)
+        return fields
+
+
+class CloseInput(ReportCommentInput):
+    outcome = serializers.ChoiceField(choices=ViolationReport.Outcome.choices)

@@ -1,31 +1,61 @@
-"""The task admission API: what the pages do, with the same permissions and services."""
+"""The task admission API: what the pages do, through the same restrict() actions and services.
 
-from django.shortcuts import get_object_or_404
+Each transition is an @action mapped to the model's named action (`named_actions`), so RolePermission
+answers 403 without its role permission and the lookup 404 outside the rows it reaches; the service then
+authorises and locks the row again, inside its transaction.
+"""
+
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from committees.models import Committee, Department
 from portal.core.api import ScopedReadViewSet
-from tasks_registry import admission, reports, services
+from portal.core.scoping import may_ever
+from tasks_registry import filtersets
 from tasks_registry.api import serializers
-from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, RequestEvent, TaskItem, TaskList, ViolationReport
+from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
+from tasks_registry.services.admission import (
+    admission_request_approve,
+    admission_request_comment,
+    admission_request_create,
+    admission_request_reject,
+    admission_request_return,
+    admission_request_submit,
+    admission_request_update,
+)
+from tasks_registry.services.dispatch import dispatch_send
+from tasks_registry.services.reports import (
+    violation_report_accept,
+    violation_report_close,
+    violation_report_dismiss,
+    violation_report_file,
+    violation_report_reply,
+    violation_report_transfer,
+)
+
+
+def _valid(serializer_class: type, request: Request, **kwargs: Any) -> dict[str, Any]:
+    data = serializer_class(data=request.data, context={"request": request}, **kwargs)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
 
 
 class TaskListViewSet(ScopedReadViewSet):
-    queryset = TaskList.objects.all()
+    queryset = TaskList.objects.select_related("district")
     serializer_class = serializers.TaskListSerializer
-    filterset_fields = ["year", "level", "district", "status"]
+    filterset_class = filtersets.TaskListFilterSet
+    lookup_value_regex = r"\d+"
 
 
 class TaskItemViewSet(ScopedReadViewSet):
     queryset = TaskItem.objects.select_related("task_list")
     serializer_class = serializers.TaskItemSerializer
-    filterset_fields = ["task_list", "category", "code"]
+    filterset_class = filtersets.TaskItemFilterSet
+    lookup_value_regex = r"\d+"
 
 
 class DispatchViewSet(ScopedReadViewSet):
@@ -33,105 +63,130 @@ class DispatchViewSet(ScopedReadViewSet):
 
     queryset = Dispatch.objects.all()
     serializer_class = serializers.DispatchSerializer
-    filterset_fields = ["committee", "item"]
+    filterset_class = filtersets.DispatchFilterSet
+    lookup_value_regex = r"\d+"
 
-    @extend_schema(request=serializers.DispatchRequestSerializer, responses={201: serializers.DispatchSerializer(many=True)})
+    @extend_schema(request=serializers.DispatchInput, responses={201: serializers.DispatchSerializer(many=True)})
     def create(self, request: Request) -> Response:
-        form = serializers.DispatchRequestSerializer(data=request.data)
-        # A committee outside the sender's scope reads as "does not exist", never as "forbidden".
-        form.fields["committees"].child_relation.queryset = Committee.objects.restrict(
-            request.user, "view", perm="tasks_registry.add_dispatch")
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
-        item = get_object_or_404(TaskItem.objects.restrict(request.user), pk=data["item"].pk)
-        sent = services.dispatch(actor=request.user, item=item, committees=data["committees"], starts_on=data["starts_on"],
-                                 due_on=data["due_on"], note=data["note"])
+        data = _valid(serializers.DispatchInput, request)
+        sent = dispatch_send(actor=request.user, item_pk=data["item"], committees=data["committees"],
+                             starts_on=data["starts_on"], due_on=data["due_on"], note=data["note"])
         return Response(self.get_serializer(sent, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class RefusedDispatchViewSet(ScopedReadViewSet):
     queryset = RefusedDispatch.objects.all()
     serializer_class = serializers.RefusedDispatchSerializer
-    filterset_fields = ["committee", "year"]
+    filterset_class = filtersets.RefusedDispatchFilterSet
+    lookup_value_regex = r"\d+"
 
 
-class AdmissionRequestViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
-    """Admission requests: POST a draft, then submit; reviewers approve, reject or return (with a reason)."""
+class AdmissionRequestViewSet(ScopedReadViewSet):
+    """Admission requests: POST a draft, PATCH it, then submit; reviewers approve, reject or return (with a
+    reason); the parties comment."""
 
     queryset = AdmissionRequest.objects.prefetch_related("committees", "streets")
     serializer_class = serializers.AdmissionRequestSerializer
-    filterset_fields = ["status", "district", "street"]
+    filterset_class = filtersets.AdmissionRequestFilterSet
+    lookup_value_regex = r"\d+"
+    named_actions = {"approve": "review", "reject": "review", "return_": "review"}
 
-    def perform_create(self, serializer: serializers.AdmissionRequestSerializer) -> None:
-        user = self.request.user
-        if not user.district_id:
-            raise PermissionDenied
-        saved = serializer.save(applicant=user, district_id=user.district_id, department_id=user.department_id)
-        RequestEvent.objects.create(request=saved, actor=user, kind=RequestEvent.Kind.CREATED)
+    def create(self, request: Request) -> Response:
+        created = admission_request_create(actor=request.user, data=_valid(self.serializer_class, request))
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
 
-    def _act(self, step, **kwargs) -> Response:  # noqa: ANN001, ANN003
-        done = step(actor=self.request.user, request=self.get_object(), **kwargs)
-        return Response(self.get_serializer(done).data)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        row = self.get_object()
+        data = _valid(self.serializer_class, request, instance=row, partial=True)
+        return Response(self.get_serializer(admission_request_update(actor=request.user, pk=row.pk, data=data)).data)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        return self._act(admission.submit)
+        """The response's `status` says where it went: `district_review` when no one in the street but the
+        applicant may review it."""
+        done = admission_request_submit(actor=request.user, pk=self.get_object().pk)
+        return Response(self.get_serializer(done).data)
 
-    @extend_schema(request=serializers.ReasonSerializer)
+    @extend_schema(request=serializers.ReasonInput)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        return self._act(admission.approve, comment=request.data.get("reason", ""))
+        data = _valid(serializers.ReasonInput, request)
+        done = admission_request_approve(actor=request.user, pk=self.get_object().pk, comment=data["reason"])
+        return Response(self.get_serializer(done).data)
 
-    @extend_schema(request=serializers.ReasonSerializer)
+    @extend_schema(request=serializers.ReasonInput)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        return self._act(admission.reject, reason=request.data.get("reason", ""))
+        data = _valid(serializers.ReasonInput, request)
+        done = admission_request_reject(actor=request.user, pk=self.get_object().pk, reason=data["reason"])
+        return Response(self.get_serializer(done).data)
 
-    @extend_schema(request=serializers.ReasonSerializer, operation_id="admission_request_return")
+    @extend_schema(request=serializers.ReasonInput, operation_id="admission_request_return")
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str) -> Response:
-        return self._act(admission.return_for_revision, reason=request.data.get("reason", ""))
+        data = _valid(serializers.ReasonInput, request)
+        done = admission_request_return(actor=request.user, pk=self.get_object().pk, reason=data["reason"])
+        return Response(self.get_serializer(done).data)
+
+    @extend_schema(request=serializers.CommentInput, responses={201: serializers.RequestEventSerializer})
+    @action(detail=True, methods=["post"])
+    def comment(self, request: Request, pk: str) -> Response:
+        data = _valid(serializers.CommentInput, request)
+        event = admission_request_comment(actor=request.user, pk=self.get_object().pk, text=data["text"])
+        return Response(serializers.RequestEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
-class ViolationReportViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
-    """Violation reports. A department sees those transferred to it, without the reporter."""
+class ViolationReportViewSet(ScopedReadViewSet):
+    """Violation reports. A department sees those transferred to it, without who reported them."""
 
     queryset = ViolationReport.objects.select_related("committee__street")
-    filterset_fields = ["status", "committee"]
+    filterset_class = filtersets.ViolationReportFilterSet
+    lookup_value_regex = r"\d+"
+    named_actions = {"accept": "handle", "dismiss": "handle", "transfer": "handle", "close": "handle"}
 
-    def get_permissions(self):  # noqa: ANN201
-        if self.action == "act":  # who may accept, transfer, close or reply is the service's rule (reports.py)
-            return [IsAuthenticated()]
-        return super().get_permissions()
-
-    def get_serializer_class(self):  # noqa: ANN201
-        if getattr(self.request.user, "role", None) == "department":
-            return serializers.DepartmentReportSerializer
-        return serializers.ViolationReportSerializer
+    def get_serializer_class(self) -> type:
+        # DOMAIN: the department never sees who reported ("identify" reaches the same rows as "view" for
+        # every level that has it, so the role's answer is the row's).
+        if may_ever(self.request.user, ViolationReport, "identify"):
+            return serializers.ViolationReportSerializer
+        return serializers.DepartmentReportSerializer
 
     def create(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        report = reports.file_report(actor=request.user, report=ViolationReport(**serializer.validated_data))
+        report = violation_report_file(actor=request.user, data=_valid(serializers.ViolationReportSerializer, request))
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=serializers.ReportActionSerializer, operation_id="violation_report_act")
-    @action(detail=True, methods=["post"], url_path="(?P<step>accept|dismiss|transfer|close|reply)")
-    def act(self, request: Request, pk: str, step: str) -> Response:
-        form = serializers.ReportActionSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data, report, actor = form.validated_data, self.get_object(), request.user
-        if step == "accept":
-            report = reports.accept(actor=actor, report=report, comment=data["comment"])
-        elif step == "dismiss":
-            report = reports.dismiss(actor=actor, report=report, reason=data["comment"])
-        elif step == "transfer":
-            department = get_object_or_404(Department, pk=data.get("department"), district_id=actor.district_id)
-            report = reports.transfer(actor=actor, report=report, department=department, comment=data["comment"])
-        elif step == "close":
-            report = reports.close(actor=actor, report=report, outcome=data.get("outcome", ""), comment=data["comment"])
-        else:
-            reports.reply(actor=actor, report=report, text=data["comment"])
-        report.refresh_from_db()
+    def _done(self, report: ViolationReport) -> Response:
         return Response(self.get_serializer(report).data)
+
+    @extend_schema(request=serializers.ReportCommentInput)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        data = _valid(serializers.ReportCommentInput, request)
+        return self._done(violation_report_accept(actor=request.user, pk=self.get_object().pk, comment=data["comment"]))
+
+    @extend_schema(request=serializers.ReportCommentInput)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: str) -> Response:
+        data = _valid(serializers.ReportCommentInput, request)
+        return self._done(violation_report_dismiss(actor=request.user, pk=self.get_object().pk, reason=data["comment"]))
+
+    @extend_schema(request=serializers.TransferInput)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk: str) -> Response:
+        data = _valid(serializers.TransferInput, request)
+        return self._done(violation_report_transfer(actor=request.user, pk=self.get_object().pk,
+                                                    department=data["department"], comment=data["comment"]))
+
+    @extend_schema(request=serializers.CloseInput)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        data = _valid(serializers.CloseInput, request)
+        return self._done(violation_report_close(actor=request.user, pk=self.get_object().pk, outcome=data["outcome"],
+                                                 comment=data["comment"]))
+
+    @extend_schema(request=serializers.ReportCommentInput)
+    @action(detail=True, methods=["post"])
+    def reply(self, request: Request, pk: str) -> Response:
+        data = _valid(serializers.ReportCommentInput, request)
+        return self._done(violation_report_reply(actor=request.user, pk=self.get_object().pk, text=data["comment"]))

@@ -23,6 +23,9 @@ def test_from_request_to_dispatch(page, live_server, world, street_officer, dist
     TaskItem.objects.create(task_list=listed, code="001", title="老年人助餐服务需求调查", category="assistance",
                             responsible_unit="区民政局", hours_per_month=Decimal("2"))
     start, end = datetime.date(year, 3, 1), datetime.date(year, 6, 30)
+    # A colleague in the street reviews it first: nobody reviews their own request (alone, it would go to the
+    # district: test_lone_street_officer.py).
+    UserFactory(username="waitan2", role="street", district=world.huangpu, street=world.waitan)
 
     log_in(page, live_server, street_officer.username, PASSWORD)
     page.goto(f"{live_server.url}/tasks/requests/new/")
@@ -39,8 +42,6 @@ def test_from_request_to_dispatch(page, live_server, world, street_officer, dist
     expect(page.locator("#request-status")).to_have_text("街道审核中")
     request_url = page.url
 
-    # The street review, by a colleague: nobody reviews their own request.
-    UserFactory(username="waitan2", role="street", district=world.huangpu, street=world.waitan)
     page.context.clear_cookies()
     log_in(page, live_server, "waitan2", PASSWORD)
     page.goto(request_url)

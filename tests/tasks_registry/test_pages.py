@@ -1,12 +1,16 @@
 """The task list pages, dispatch, what reached a committee, and the public lists."""
 
 import datetime
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tasks_registry.models import Dispatch, RefusedDispatch, TaskItem, TaskList
+from tasks_registry.selectors import list_reminder
 from tests.tasks_registry.test_lists_and_dispatch import make_list
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +37,10 @@ def test_district_staff_build_publish_and_carry_a_list_to_next_year(client, worl
 
 
 def test_the_district_is_reminded_in_q4_until_next_years_list_is_published(world, district_staff) -> None:  # noqa: ANN001
-    from tasks_registry.views import reminder
-
-    assert "12 月 31 日" in reminder(district_staff, [], datetime.date(2026, 10, 1)) or "31" in reminder(
-        district_staff, [], datetime.date(2026, 10, 1))
-    assert reminder(district_staff, [], datetime.date(2026, 9, 30)) is not None  # 2026's list itself is missing
-    published = make_list(district=world.huangpu, year=2027)
-    assert reminder(district_staff, [published], datetime.date(2026, 11, 1)) is None
+    assert "12 月 31 日" in list_reminder(actor=district_staff, today=datetime.date(2026, 10, 1))
+    assert list_reminder(actor=district_staff, today=datetime.date(2026, 9, 30)) is not None  # 2026's list is missing
+    make_list(district=world.huangpu, year=2027)
+    assert list_reminder(actor=district_staff, today=datetime.date(2026, 11, 1)) is None
 
 
 def test_outsiders_may_not_edit_a_list(client, world, other_district_staff, street_officer) -> None:  # noqa: ANN001
@@ -94,7 +95,7 @@ def test_a_list_page_keeps_its_query_count(client, world, district_staff, size, 
     TaskItem.objects.bulk_create(TaskItem(task_list=task_list, code=f"{n:04d}", title=f"任务{n}", category="duty",
                                           responsible_unit="区民政局") for n in range(size))
     client.force_login(district_staff)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # one of them: the buttons, from permitted()
         assert client.get(reverse("tasks:list_detail", args=[task_list.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("tasks:list_index")).status_code == 200
@@ -131,3 +132,70 @@ def test_a_draft_list_imports_items_from_an_exported_workbook(client, world, dis
     content = response.content.decode()
     assert response.status_code == 400 and "与第 2 行的序号相同" in content and "<td class=\"text-end\">6</td>" in content
     assert list(draft.items.values_list("code", "title")) == before, "nothing was imported"
+
+
+def test_a_draft_list_offers_edit_and_a_published_one_exit(client, world, district_staff) -> None:  # noqa: ANN001
+    draft = make_list(district=world.huangpu, year=2030, published=False)
+    item = draft.items.get()
+    client.force_login(district_staff)
+    page = client.get(reverse("tasks:list_detail", args=[draft.pk]))
+    assert [row.may_exit for row in page.context["page"].object_list] == [False]
+    assert page.context["actions"] == {"change", "publish"}  # neither carried forward nor dispatched from a draft
+    content = page.content.decode()
+    assert reverse("tasks:item_edit", args=[draft.pk, item.pk]) in content
+    assert reverse("tasks:item_exit", args=[draft.pk, item.pk]) not in content
+    refused = client.post(reverse("tasks:item_exit", args=[draft.pk, item.pk]),
+                          {"exited_at": "2030-03-01", "exit_reason": "并入其他事项"}, follow=True)
+    assert refused.redirect_chain[-1][0] == reverse("tasks:list_detail", args=[draft.pk])
+    item.refresh_from_db()
+    assert item.exited_at is None
+
+    published = make_list(district=world.huangpu, year=2031)
+    page = client.get(reverse("tasks:list_detail", args=[published.pk]))
+    assert [row.may_exit for row in page.context["page"].object_list] == [True]
+    assert page.context["actions"] == {"carry", "dispatch"}
+    assert reverse("tasks:dispatch") in page.content.decode()
+
+
+def test_an_imported_row_breaking_a_rule_is_reported_not_saved(client, world, district_staff) -> None:  # noqa: ANN001
+    """Every rule of a row holds at import (not only its fields'): the row's number and column, nothing saved."""
+    draft = make_list(district=world.huangpu, year=2030, published=False, items=0)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([str(TaskItem._meta.get_field(field).verbose_name) for field in
+                  ("code", "title", "category", "responsible_unit", "hours_per_month", "exited_at", "exit_reason")])
+    sheet.append(["001", "负数工时", "assistance", "区民政局", -5, None, None])
+    sheet.append(["002", "退出无原因", "assistance", "区民政局", 1, datetime.datetime(2030, 3, 1), None])
+    sheet.append(["003", "正常的事项", "assistance", "区民政局", 1, None, None])
+    upload = io.BytesIO()
+    workbook.save(upload)
+    client.force_login(district_staff)
+    response = client.post(reverse("tasks:list_import", args=[draft.pk]),
+                           {"file": SimpleUploadedFile("list.xlsx", upload.getvalue())})
+    assert response.status_code == 400
+    errors = {(error.row, error.column, error.message) for error in response.context["errors"]}
+    hours = str(TaskItem._meta.get_field("hours_per_month").verbose_name)
+    reason = str(TaskItem._meta.get_field("exit_reason").verbose_name)
+    assert errors == {(2, hours, "工作量不能为负数。"), (3, reason, "事项退出清单须说明原因。")}
+    assert not draft.items.exists(), "all or nothing"
+
+
+def test_the_received_page_pages_dispatches_and_refusals_apart(client, world, district_staff, committee_staff) -> None:  # noqa: ANN001
+    today = datetime.date.today()
+    item = make_list(district=world.huangpu, year=today.year).items.get()
+    Dispatch.objects.bulk_create(Dispatch(item=item, committee=world.baoxing, starts_on=today, due_on=today,
+                                          sent_by=district_staff) for _ in range(30))
+    RefusedDispatch.objects.bulk_create(RefusedDispatch(committee=world.baoxing, title=f"未列入{n}", year=today.year,
+                                                        reason="不得下派", attempted_by=district_staff) for n in range(15))
+    client.force_login(committee_staff)
+    first = client.get(reverse("tasks:received"))
+    assert (first.context["page"].number, first.context["refusals"].number) == (1, 1)
+    assert first.context["heading"] == "下派给我们的任务"
+    refusals = client.get(reverse("tasks:received"), {"refusals_page": 2})
+    assert (refusals.context["page"].number, refusals.context["refusals"].number) == (1, 2)
+    assert len(refusals.context["refusals"].object_list) == 5
+    dispatches = client.get(reverse("tasks:received"), {"page": 2, "refusals_page": 2})
+    assert (dispatches.context["page"].number, dispatches.context["refusals"].number) == (2, 2)
+    assert "refusals_page=1" in dispatches.content.decode() and "page=1" in dispatches.content.decode()
+    client.force_login(district_staff)
+    assert client.get(reverse("tasks:received")).context["heading"] == "下派任务与负担"

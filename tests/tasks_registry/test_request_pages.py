@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tasks_registry.models import AdmissionRequest, RequestEvent
-from tests.tasks_registry.test_admission import new_request
+from tests.support.factories import UserFactory
+from tests.tasks_registry.test_admission import new_request, submit
 from tests.tasks_registry.test_lists_and_dispatch import make_list
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,9 @@ def _form(world, **overrides) -> dict:  # noqa: ANN001
 
 
 def test_a_street_officer_files_and_submits_a_request(client, world, street_officer) -> None:  # noqa: ANN001
-    """The street reviews it first, by a colleague: nobody reviews their own request (test_admission.py)."""
+    """The street reviews it first, by a colleague: nobody reviews their own request (test_admission.py;
+    without a colleague it goes to the district: test_review_routing.py)."""
+    UserFactory(username="waitan2", role="street", district=world.huangpu, street=world.waitan)
     client.force_login(street_officer)
     response = client.post(reverse("tasks:request_new"), {**_form(world), "submit": "1"})
     request = AdmissionRequest.objects.get()
@@ -51,35 +54,29 @@ def test_the_duplicate_check_suggests_listed_items_and_open_requests(client, wor
 
 def test_the_reviewers_queue_and_the_review_buttons(client, world, department_staff, street_officer,
                                                    district_staff) -> None:  # noqa: ANN001
-    from tasks_registry import admission
-
     request = new_request(department_staff, world, committees=[world.baoxing],
                           starts_on=datetime.date.today() + datetime.timedelta(days=70))
-    admission.submit(actor=department_staff, request=request)
+    submit(request, today=datetime.date.today())
     client.force_login(street_officer)
     queue = client.get(reverse("tasks:request_list"))
     assert [r.pk for r in queue.context["page"].object_list] == [request.pk]
     page = client.get(reverse("tasks:request_detail", args=[request.pk])).content.decode()
     assert "转区级审核" in page
-    client.post(reverse("tasks:request_review", args=[request.pk, "approve"]), {"seen_status": "street_review"})
+    client.post(reverse("tasks:request_review", args=[request.pk, "approve"]))
     client.force_login(district_staff)
-    response = client.post(reverse("tasks:request_review", args=[request.pk, "reject"]),
-                           {"seen_status": "district_review", "reason": ""}, follow=True)
+    response = client.post(reverse("tasks:request_review", args=[request.pk, "reject"]), {"reason": ""}, follow=True)
     assert "请填写理由" in response.content.decode()
-    client.post(reverse("tasks:request_review", args=[request.pk, "approve"]), {"seen_status": "district_review"})
+    client.post(reverse("tasks:request_review", args=[request.pk, "approve"]))
     request.refresh_from_db()
     assert request.status == "approved" and request.filed_item.code == "ZR001"
-    again = client.post(reverse("tasks:request_review", args=[request.pk, "approve"]),
-                        {"seen_status": "district_review"}, follow=True)
-    assert "已由他人处理" in again.content.decode()
+    again = client.post(reverse("tasks:request_review", args=[request.pk, "approve"]), follow=True)
+    assert "已由他人处理" in again.content.decode() and "已准入并报备" in again.content.decode()
 
 
 def test_comments_and_attachments_go_on_the_timeline(client, world, department_staff, district_staff) -> None:  # noqa: ANN001
-    from tasks_registry import admission
-
     request = new_request(department_staff, world, scope="district",
                           starts_on=datetime.date.today() + datetime.timedelta(days=70))
-    admission.submit(actor=department_staff, request=request)
+    submit(request, today=datetime.date.today())
     client.force_login(district_staff)
     pdf = SimpleUploadedFile("依据.pdf", b"%PDF-1.7 test", content_type="application/pdf")
     client.post(reverse("tasks:request_detail", args=[request.pk]), {"text": "请补充依据", "attachment": pdf})
@@ -113,3 +110,68 @@ def test_queue_and_timeline_keep_their_query_count(client, world, department_sta
         assert client.get(reverse("tasks:request_list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("tasks:request_detail", args=[first.pk])).status_code == 200
+
+
+def test_the_duplicate_check_sees_the_whole_district_but_only_titles_and_states(client, world, street_officer,
+                                                                                 outsider, department_staff,
+                                                                                 other_district_staff) -> None:  # noqa: ANN001
+    """Issue 11: a street officer finds what another street filed (open, in review), without a way into it."""
+    theirs = submit(new_request(outsider, world, committees=[world.yunnan], title="老年人助餐点需求摸排"))
+    mine = new_request(street_officer, world, committees=[world.baoxing], title="老年人助餐需求调查草稿")
+    new_request(department_staff, world, scope="district", title="老年人助餐需求（他人草稿）")  # a draft: its own
+    new_request(other_district_staff, world, scope="district", title="老年人助餐需求（徐汇）")
+    client.force_login(street_officer)
+    found = client.get(reverse("tasks:request_similar"), {"title": "老年人助餐需求摸排"}).context["similar"]["requests"]
+    assert {(r.title, r.status, r.pk) for r in found} == {
+        ("老年人助餐点需求摸排", "区级审核中", None),  # 南京东路's: seen, not opened
+        ("老年人助餐需求调查草稿", "草稿", mine.pk)}
+    assert not AdmissionRequest.objects.restrict(street_officer).filter(pk=theirs.pk).exists()
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "return"])
+def test_a_review_the_form_refuses_is_shown_and_decides_nothing(client, world, department_staff, district_staff,
+                                                                action) -> None:  # noqa: ANN001
+    request = submit(new_request(department_staff, world, scope="district"))
+    client.force_login(district_staff)
+    response = client.post(reverse("tasks:request_review", args=[request.pk, action]), {"reason": "意" * 3000})
+    assert response.status_code == 400
+    assert "reason" in response.context["review_form"].errors
+    assert "请填写理由" not in response.content.decode(), "too long is not missing"
+    request.refresh_from_db()
+    assert request.status == "district_review" and list(request.events.values_list("kind", flat=True)) == [
+        "submitted"]
+
+
+def test_a_reason_left_out_is_asked_for_on_the_form(client, world, department_staff, district_staff) -> None:  # noqa: ANN001
+    request = submit(new_request(department_staff, world, scope="district"))
+    client.force_login(district_staff)
+    response = client.post(reverse("tasks:request_review", args=[request.pk, "reject"]), {"reason": " "})
+    assert response.status_code == 400 and "reason" in response.context["review_form"].errors
+    request.refresh_from_db()
+    assert request.status == "district_review"
+
+
+def test_a_draft_without_targets_is_saved_and_its_submission_says_what_is_missing(client, world,
+                                                                                 street_officer) -> None:  # noqa: ANN001
+    """"A request names its targets" is the service's rule (at submission); the form shows it on the field."""
+    client.force_login(street_officer)
+    saved = client.post(reverse("tasks:request_new"), {**_form(world, committees=[]), "save": "1"})
+    request = AdmissionRequest.objects.get()
+    assert saved.url == reverse("tasks:request_detail", args=[request.pk]) and request.status == "draft"
+    refused = client.post(reverse("tasks:request_edit", args=[request.pk]), {**_form(world, committees=[]),
+                                                                             "submit": "1"})
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["committees"] == ["请选择任务涉及的居村委会。"]
+    request.refresh_from_db()
+    assert request.status == "draft"
+
+
+def test_a_new_request_refused_at_submission_is_revised_not_filed_twice(client, world, street_officer) -> None:  # noqa: ANN001
+    client.force_login(street_officer)
+    refused = client.post(reverse("tasks:request_new"), {**_form(world, scope="streets"), "submit": "1"})
+    request = AdmissionRequest.objects.get()
+    assert refused.status_code == 400 and "streets" in refused.context["form"].errors
+    assert f'action="{reverse("tasks:request_edit", args=[request.pk])}"' in refused.content.decode()
+    client.post(reverse("tasks:request_edit", args=[request.pk]),
+                {**_form(world, scope="streets", streets=[world.waitan.code]), "submit": "1"})
+    assert AdmissionRequest.objects.get().status in ("street_review", "district_review")

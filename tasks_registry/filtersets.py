@@ -1,0 +1,102 @@
+"""FilterSets of the task admission API (django-filter). The querysets they filter are restricted already;
+a filter on a unit is a code without a choice list (never `.all()`), so a unit outside the user's reach
+simply matches nothing."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.scoping import may_ever
+from tasks_registry.choices import ListLevel
+from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
+
+
+class TitleSearchFilterSet(django_filters.FilterSet):
+    """`q` searches the title."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return queryset.filter(title__icontains=value) if value else queryset
+
+
+class TaskListFilterSet(django_filters.FilterSet):
+    district = django_filters.CharFilter(field_name="district", label=_("district"))
+
+    class Meta:
+        model = TaskList
+        fields = ["year", "level", "status"]
+
+
+class ItemSearchFilterSet(TitleSearchFilterSet):
+    """`q` searches an item's task, number and responsible unit."""
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(code__icontains=value) | Q(responsible_unit__icontains=value))
+
+
+class TaskItemFilterSet(ItemSearchFilterSet):
+    task_list = django_filters.NumberFilter(field_name="task_list", label=_("list"))
+    year = django_filters.NumberFilter(field_name="task_list__year", label=_("year"))
+
+    class Meta:
+        model = TaskItem
+        fields = ["category", "code"]
+
+
+class PublicTaskItemFilterSet(ItemSearchFilterSet):
+    """The public page's search: a district's published items with the city's (which apply in every
+    district), by task, number or unit. Its year is the page's own (forms.YearForm)."""
+
+    district = django_filters.CharFilter(method="filter_district", max_length=6, label=_("district"))
+
+    class Meta:
+        model = TaskItem
+        fields: list[str] = []
+
+    def filter_district(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(task_list__district=value) | Q(task_list__level=ListLevel.CITY))
+
+
+class DispatchFilterSet(django_filters.FilterSet):
+    committee = django_filters.CharFilter(field_name="committee", label=_("committee"))
+    item = django_filters.NumberFilter(field_name="item", label=_("list item"))
+
+    class Meta:
+        model = Dispatch
+        fields: list[str] = []
+
+
+class RefusedDispatchFilterSet(django_filters.FilterSet):
+    committee = django_filters.CharFilter(field_name="committee", label=_("committee"))
+
+    class Meta:
+        model = RefusedDispatch
+        fields = ["year"]
+
+
+class AdmissionRequestFilterSet(TitleSearchFilterSet):
+    district = django_filters.CharFilter(field_name="district", label=_("district"))
+    street = django_filters.CharFilter(field_name="street", label=_("street"))
+
+    class Meta:
+        model = AdmissionRequest
+        fields = ["status", "scope", "category"]
+
+
+class ViolationReportFilterSet(TitleSearchFilterSet):
+    committee = django_filters.CharFilter(method="filter_committee", label=_("committee"))
+
+    class Meta:
+        model = ViolationReport
+        fields = ["status", "outcome"]
+
+    def filter_committee(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """DOMAIN: the department never learns which committee reported, not even by filtering on one."""
+        if not may_ever(getattr(self.request, "user", None), ViolationReport, "identify"):
+            return queryset.none()
+        return queryset.filter(committee=value)

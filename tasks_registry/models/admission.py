@@ -1,0 +1,169 @@
+"""Admission requests (准入申请) and their timeline (DOMAIN "Task admission")."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Committee, District
+from portal.core.scoping import Action, ScopedModel, every_level, unit_of
+from tasks_registry.choices import Category, RequestEventKind, RequestScope, RequestStatus
+
+from .lists import TaskItem
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
+
+__all__ = ["AdmissionRequest", "RequestEvent"]
+
+
+def _targeting_street(user: User) -> Q:
+    """Requests a street officer sees: reviewed by their street, or aimed at it, at its committees or at the
+    whole district (which targets every committee of it, as their staff see: _targeting_committee)."""
+    street = unit_of(user, "street")
+    through_streets = AdmissionRequest.streets.through.objects.filter(street_id=street)
+    through_committees = AdmissionRequest.committees.through.objects.filter(committee__street_id=street)
+    return (Q(street_id=street) | Q(scope="streets", pk__in=through_streets.values("admissionrequest_id"))
+            | Q(scope="committees", pk__in=through_committees.values("admissionrequest_id"))
+            | Q(scope="district", district_id=unit_of(user, "district")))
+
+
+def _targeting_committee(user: User) -> Q:
+    """Requests a committee sees: those that would reach it (chosen, its street, or its whole district)."""
+    through_streets = AdmissionRequest.streets.through.objects.filter(street_id=unit_of(user, "street"))
+    through_committees = AdmissionRequest.committees.through.objects.filter(committee_id=unit_of(user, "committee"))
+    return (Q(scope="committees", pk__in=through_committees.values("admissionrequest_id"))
+            | Q(scope="streets", pk__in=through_streets.values("admissionrequest_id"))
+            | Q(scope="district", district_id=unit_of(user, "district")))
+
+
+_REVIEWED = ["street_review", "district_review"]
+
+
+class AdmissionRequest(ScopedModel):
+    """准入申请: a task on neither list asks to be admitted to the district's list."""
+
+    Status = RequestStatus
+    Scope = RequestScope
+
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applicant"), on_delete=models.PROTECT,
+                                  related_name="admission_requests")
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("committees.Department", verbose_name=_("requesting department"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    # The one street whose committees the request targets: the street reviews it first (when someone
+    # there other than the applicant may).
+    street = models.ForeignKey("committees.Street", verbose_name=_("street"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("task"), max_length=200)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    legal_basis = models.TextField(_("legal basis"))
+    description = models.TextField(_("description"), blank=True)
+    scope = models.CharField(_("target scope"), max_length=12, choices=RequestScope.choices)
+    committees = models.ManyToManyField(Committee, verbose_name=_("committees"), blank=True, related_name="+")
+    streets = models.ManyToManyField("committees.Street", verbose_name=_("streets"), blank=True, related_name="+")
+    hours_per_month = models.DecimalField(_("hours per committee per month"), max_digits=6, decimal_places=1,
+                                          validators=[MinValueValidator(0, message=_("Hours cannot be negative."))])
+    forms = models.TextField(_("forms and ledgers"), blank=True)
+    systems = models.TextField(_("information systems"), blank=True)
+    needs_seal = models.BooleanField(_("needs the committee's seal"), default=False)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    review_due_on = models.DateField(_("review due on"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    filed_item = models.OneToOneField(TaskItem, verbose_name=_("filed as"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="request")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope_paths = {"district": "district", "department": "department", "street": _targeting_street,
+                   "committee": _targeting_committee}
+    owner_path = "applicant"
+    actions = {
+        # A draft is its applicant's alone until submitted.
+        "view": Action(grant="view", at=every_level(~Q(status="draft")), owner=Q()),
+        # Filed by its applicant: a request counts as added by nobody else (whatever their scope).
+        "add": Action(at={}, owner=Q()),
+        "change": Action(at={}, owner=Q(status__in=["draft", "returned"])),
+        "submit": Action(perm="change", at={}, owner=Q(status__in=["draft", "returned"])),
+        # The reviewer of the current stage, in scope, never the applicant (DOMAIN "Task admission"). The
+        # reviewers' queue, the notices and the review buttons all ask this.
+        "review": Action(at={"street": Q(status="street_review"), "district": Q(status="district_review")},
+                         not_owner=True, grant=None),
+        # The applicant, the reviewer of the stage and the district's staff, while the request is open.
+        "comment": Action(at={"street": Q(status="street_review"),
+                              "district": Q(status__in=[*_REVIEWED, "returned"])},
+                          owner=Q(status__in=["draft", *_REVIEWED, "returned"]), grant=None),
+        # While filing: titles and states of the district's open requests, whoever filed them.
+        "find_similar": Action(perm="add", scope_at="district", grant=None, owner=Q(status="draft"),
+                               at=every_level(Q(status__in=[*_REVIEWED, "returned"]))),
+    }
+
+    class Meta:
+        verbose_name = _("admission request")
+        verbose_name_plural = _("admission requests")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="request_ends_after_start",
+                                   violation_error_message=_("The end cannot come before the start.")),
+            models.CheckConstraint(condition=Q(hours_per_month__gte=0), name="request_hours_non_negative",
+                                   violation_error_message=_("Hours cannot be negative.")),
+            models.CheckConstraint(condition=~Q(status="approved") | Q(filed_item__isnull=False),
+                                   name="request_approved_is_filed",
+                                   violation_error_message=_("An approved request is filed on the list.")),
+        ]
+        indexes = [
+            models.Index(fields=["district", "status", "review_due_on"], name="request_queue_idx"),
+            models.Index(fields=["street", "status"], name="request_street_idx"),
+        ]
+        permissions = [("review_admissionrequest", _("Can review an admission request")),
+                       ("comment_admissionrequest", _("Can comment on an admission request"))]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def clean(self) -> None:
+        # The constraint request_ends_after_start holds it in the database; here it is said on the field.
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end cannot come before the start.")})
+
+    @property
+    def number(self) -> str:
+        return f"ZR{self.created_at:%Y}-{self.pk:05d}" if self.pk and self.created_at else "—"
+
+    @property
+    def review_overdue(self) -> bool:
+        return (self.status in _REVIEWED and self.review_due_on is not None
+                and self.review_due_on < datetime.date.today())
+
+
+class RequestEvent(models.Model):
+    """The timeline of a request: every transition, comment and attachment, with who and when."""
+
+    Kind = RequestEventKind
+
+    request = models.ForeignKey(AdmissionRequest, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=16, choices=RequestEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    text = models.TextField(_("comment"), blank=True)
+    attachment = models.FileField(_("attachment"), upload_to="requests/%Y/%m/", blank=True)
+    attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["request", "at"], name="request_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,245 @@
+"""Task lists: start one, fill it, import its items, publish it, carry it into next year, take items off.
+
+Every write to an existing list or item authorises and locks in its first line through the list's (or
+item's) named action, so a list published meanwhile is no longer among the rows "change" reaches: the caller
+gets DoesNotExist (the API answers 404; a page that can still show the list says what happened). Starting a
+list has no row to lock: task_list_create asks the role first and checks the new row against "add" after.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from portal.core.audit import audit, snapshot
+from portal.core.exceptions import DomainError
+from portal.core.scoping import may_ever, unit_of
+from portal.core.spreadsheets import UnreadableFile, as_text, first_sheet_rows, is_blank
+from tasks_registry.choices import Category, ListLevel, ListStatus
+from tasks_registry.models import TaskItem, TaskList
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
+
+__all__ = ["ITEM_FIELDS", "ItemError", "task_item_exit", "task_item_save", "task_list_carry", "task_list_create",
+           "task_list_import_items", "task_list_publish"]
+
+# What a person types for an item (the rest is the list's, or the admission's: admitted_from, exited_*).
+ITEM_FIELDS = ("code", "title", "category", "responsible_unit", "legal_basis", "description", "frequency",
+               "hours_per_month", "forms", "systems", "needs_seal")
+# What a new year's list takes over from an item of this year's.
+_CARRIED = (*ITEM_FIELDS, "admitted_from")
+
+
+def _lock_list(actor: User, action: str, pk: int) -> TaskList:
+    return TaskList.objects.restrict(actor, action).select_for_update(of=("self",)).get(pk=pk)
+
+
+@transaction.atomic
+def task_list_create(*, actor: User, year: int) -> TaskList:
+    """Start an empty draft list for `year`: the city's for city staff, their district's for district staff.
+
+    Side effects: the list row; an audit entry.
+    Raises: PermissionDenied without the role permission; ValidationError when that list exists already.
+    """
+    if not may_ever(actor, TaskList, "add"):
+        raise PermissionDenied
+    district = unit_of(actor, "district")
+    task_list = TaskList(level=ListLevel.DISTRICT if district else ListLevel.CITY, district_id=district, year=year)
+    task_list.full_clean()
+    task_list.save()
+    if not TaskList.objects.restrict(actor, "add").filter(pk=task_list.pk).exists():
+        raise PermissionDenied  # a list its maker could not have started: rolled back with the transaction
+    audit(actor=actor, action="tasklist.create", instance=task_list, after=snapshot(task_list))
+    return task_list
+
+
+@transaction.atomic
+def task_list_publish(*, actor: User, pk: int) -> TaskList:
+    """Publish a draft list: from now on its items may be dispatched, and only exit it with a reason.
+
+    Side effects: status and publication time; an audit entry.
+    Raises: TaskList.DoesNotExist outside the drafts the actor keeps; DomainError(code="empty").
+    """
+    locked = _lock_list(actor, "publish", pk)
+    if not locked.items.exists():
+        raise DomainError(_("An empty list cannot be published."), code="empty")
+    before = snapshot(locked)
+    locked.status, locked.published_at = ListStatus.PUBLISHED, timezone.now()
+    locked.save(update_fields=["status", "published_at"])
+    audit(actor=actor, action="tasklist.publish", instance=locked, before=before, after=snapshot(locked))
+    return locked
+
+
+@transaction.atomic
+def task_list_carry(*, actor: User, pk: int) -> TaskList:
+    """Q4: start next year's list as a draft copy of this one (items that exited this year are left out).
+
+    Side effects: the new list and its items; an audit entry. A second click waits for the lock, then
+    finds the copy made.
+    Raises: TaskList.DoesNotExist outside the lists the actor keeps; DomainError(code="exists").
+    """
+    source = _lock_list(actor, "carry", pk)
+    year = source.year + 1
+    if TaskList.objects.filter(level=source.level, district=source.district_id, year=year).exists():
+        raise DomainError(_("The list for {year} already exists.").format(year=year), code="exists")
+    draft = TaskList.objects.create(level=source.level, district_id=source.district_id, year=year, copied_from=source)
+    end = datetime.date(source.year, 12, 31)
+    TaskItem.objects.bulk_create([
+        TaskItem(task_list=draft, **{field: getattr(item, field) for field in _CARRIED})
+        for item in source.items.active_on(end).order_by("code")
+    ])
+    audit(actor=actor, action="tasklist.start_next_year", instance=draft, after={"from": source.pk})
+    return draft
+
+
+@transaction.atomic
+def task_item_save(*, actor: User, list_pk: int, data: Mapping[str, Any], pk: int | None = None) -> TaskItem:
+    """Add an item to a draft list, or change one of its items (`pk`), from the fields of ITEM_FIELDS in `data`.
+
+    The list is locked, so that it cannot be published while the item is written.
+    Side effects: the item row; an audit entry.
+    Raises: TaskList/TaskItem.DoesNotExist outside the drafts the actor keeps; ValidationError (the item's
+    rules: number unique in the list, hours not negative…).
+    """
+    task_list = _lock_list(actor, "change", list_pk)
+    if pk is None:
+        item, before = TaskItem(task_list=task_list), None
+    else:
+        item = TaskItem.objects.restrict(actor, "change").select_for_update(of=("self",)).get(pk=pk, task_list=task_list)
+        before = snapshot(item)
+    for field in ITEM_FIELDS:
+        if field in data:
+            setattr(item, field, data[field])
+    item.full_clean()
+    item.save()
+    audit(actor=actor, action="taskitem.create" if before is None else "taskitem.update", instance=item, before=before,
+          after=snapshot(item))
+    return item
+
+
+@transaction.atomic
+def task_item_exit(*, actor: User, pk: int, on: datetime.date, reason: str) -> TaskItem:
+    """退出: the item leaves its list from `on`; what was dispatched before stays as it was.
+
+    Side effects: exit date and reason; an audit entry.
+    Raises: TaskItem.DoesNotExist outside the items the actor keeps (or when it exited already);
+    DomainError(code="reason") without a reason.
+    """
+    locked = TaskItem.objects.restrict(actor, "exit").select_for_update(of=("self",)).get(pk=pk)
+    if not reason.strip():
+        raise DomainError(_("Give the reason the item exits the list."), code="reason",
+                          fields={"exit_reason": [_("Required.")]})
+    before = snapshot(locked)
+    locked.exited_at, locked.exit_reason = on, reason.strip()
+    locked.save(update_fields=["exited_at", "exit_reason"])
+    audit(actor=actor, action="taskitem.exit", instance=locked, before=before, after=snapshot(locked))
+    return locked
+
+
+# --- import from .xlsx ----------------------------------------------------------------------------------
+_IMPORTED = ["code", "title", "category", "responsible_unit", "legal_basis", "description", "frequency",
+             "hours_per_month", "forms", "systems", "needs_seal", "exited_at", "exit_reason"]
+_YES = {"是", "yes", "true", "1", "y"}
+
+
+@dataclass
+class ItemError:
+    """One problem of an imported workbook, where the user finds it (row 0: the whole file)."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+def _labels(pairs: list[tuple[str, Any]]) -> dict[str, str]:
+    """Each value by itself and by its label in every language the portal speaks, lower-cased."""
+    found = {}
+    for value, label in pairs:
+        found[value] = value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                found[str(label).strip().lower()] = value
+    return found
+
+
+def _cell(field: str, value: Any, categories: dict[str, str]) -> Any:
+    if field == "category":
+        return categories.get(as_text(value).lower(), as_text(value))
+    if field == "needs_seal":
+        return value is True or as_text(value).lower() in _YES
+    if field == "exited_at":
+        return value.date() if hasattr(value, "date") else (as_text(value) or None)
+    if field == "hours_per_month":
+        return as_text(value) or 0
+    return as_text(value)
+
+
+def _read_items(task_list: TaskList, upload: IO[bytes]) -> tuple[list[TaskItem], list[ItemError]]:
+    """The workbook's rows as items of `task_list` (existing ones matched by number), or every problem."""
+    names = _labels([(field, TaskItem._meta.get_field(field).verbose_name) for field in _IMPORTED])
+    categories = _labels(list(Category.choices))
+    existing = {item.code: item for item in task_list.items.all()}
+    errors: list[ItemError] = []
+    items: list[TaskItem] = []
+    seen: dict[str, int] = {}
+    with first_sheet_rows(upload) as rows:
+        header = [as_text(cell).lower() for cell in next(rows, ())]
+        columns = {index: names[text] for index, text in enumerate(header) if text in names}
+        if "code" not in columns.values() or "title" not in columns.values():
+            message = _("The first row must hold the column headers, with at least the item number and the task.")
+            return [], [ItemError(1, "", "", message)]
+        for number, cells in enumerate(rows, start=2):
+            if all(is_blank(cell) for cell in cells):
+                continue
+            values: dict[str, Any] = {columns[i]: cells[i] for i in columns if i < len(cells)}
+            code = as_text(values.get("code"))
+            item = existing.get(code) or TaskItem(task_list=task_list)
+            for field, value in values.items():
+                setattr(item, field, _cell(field, value, categories))
+            if code in seen:
+                errors.append(ItemError(number, str(TaskItem._meta.get_field("code").verbose_name), code,
+                                        _("Duplicate: row {row} has the same number.").format(row=seen[code])))
+                continue
+            seen[code] = number
+            try:
+                # Uniqueness is the upsert's (matched by number); every other rule of the row holds here, so
+                # that a bad row is reported with its number instead of failing the save.
+                item.full_clean(validate_unique=False)
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    label = str(TaskItem._meta.get_field(field).verbose_name) if field in _IMPORTED else ""
+                    errors.extend(ItemError(number, label, as_text(values.get(field)), message) for message in messages)
+                continue
+            items.append(item)
+    return items, errors
+
+
+@transaction.atomic
+def task_list_import_items(*, actor: User, pk: int, upload: IO[bytes]) -> tuple[int, list[ItemError]]:
+    """Upsert a workbook's items (the export's format) by number into a draft list: all or nothing.
+
+    Returns (rows written, problems); with problems nothing is written.
+    Side effects: the item rows; an audit entry.
+    Raises: TaskList.DoesNotExist outside the drafts the actor keeps.
+    """
+    task_list = _lock_list(actor, "change", pk)
+    try:
+        items, errors = _read_items(task_list, upload)
+    except UnreadableFile as exc:
+        return 0, [ItemError(0, "", "", str(exc))]
+    if errors:
+        return 0, errors
+    for item in items:
+        item.save()
+    audit(actor=actor, action="tasklist.import_items", instance=task_list,
+          after={"items": len(items), "codes": [item.code for item in items]})
+    return len(items), []

@@ -1,0 +1,94 @@
+"""Who is told what (the bell and an e-mail), for everything in task admission that waits for someone.
+
+Whoever is asked to act is found by `people_who_may(row, action)`, the same restrict() that fills their
+queue and shows their buttons: nobody is told of something they may not act on.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal.core.notifications import notify
+from portal.core.scoping import people_who_may, people_with_permission
+from tasks_registry.choices import RequestStatus
+from tasks_registry.models import AdmissionRequest, TaskList, ViolationReport
+from tasks_registry.selectors import list_reminder
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
+
+__all__ = ["admission_request_notify_applicant", "admission_request_notify_reviewers", "admission_request_remind_overdue",
+           "task_list_remind_districts", "violation_report_notify_department", "violation_report_notify_handlers",
+           "violation_report_notify_reporter"]
+
+
+def _request_url(request: AdmissionRequest) -> str:
+    return reverse("tasks:request_detail", args=[request.pk])
+
+
+def admission_request_notify_reviewers(request: AdmissionRequest, *, reviewers: Sequence[User] | None = None) -> None:
+    """The reviewers of the request's current stage: to review. `reviewers`: people_who_may(request, "review")
+    when the caller has asked it already (the submit, to route the request)."""
+    if reviewers is None:
+        reviewers = people_who_may(request, "review")
+    notify(reviewers, _("To review: {number} {title}").format(number=request.number, title=request.title),
+           _request_url(request))
+
+
+def admission_request_notify_applicant(request: AdmissionRequest) -> None:
+    """The applicant: the request was decided, or returned to them."""
+    notify([request.applicant], _("Your request {number} {title}: {status}").format(
+        number=request.number, title=request.title, status=request.get_status_display()), _request_url(request))
+
+
+def violation_report_notify_handlers(report: ViolationReport) -> None:
+    """The district staff who handle the report: a new report, or the department's reply."""
+    notify(people_who_may(report, "handle"), _("Violation report to handle: {title}").format(title=report.title),
+           reverse("tasks:report_detail", args=[report.pk]))
+
+
+def violation_report_notify_department(report: ViolationReport) -> None:
+    """The department's staff who reply to it."""
+    notify(people_who_may(report, "reply"), _("A report was transferred to your department: {title}").format(
+        title=report.title), reverse("tasks:report_detail", args=[report.pk]))
+
+
+def violation_report_notify_reporter(report: ViolationReport) -> None:
+    notify([report.reporter], _("Your report “{title}”: {status}").format(
+        title=report.title, status=report.get_status_display()), reverse("tasks:report_detail", args=[report.pk]))
+
+
+def admission_request_remind_overdue(*, today: datetime.date) -> int:
+    """Daily: whoever may review a request past its due date is reminded of it. Returns how many requests.
+
+    Side effects: notifications.
+    """
+    overdue = AdmissionRequest.objects.filter(status__in=[RequestStatus.STREET_REVIEW, RequestStatus.DISTRICT_REVIEW],
+                                              review_due_on__lt=today)
+    count = 0
+    for request in overdue.iterator():
+        notify(people_who_may(request, "review"), _("Overdue review (due {date}): {number} {title}").format(
+            date=request.review_due_on, number=request.number, title=request.title), _request_url(request))
+        count += 1
+    return count
+
+
+def task_list_remind_districts(*, today: datetime.date) -> int:
+    """Daily from 1 October: next year's district list is due on 31 December (overdue after it) while it is
+    not published. Each active person of a district who may keep its lists is asked the page banner's own
+    question (selectors.list_reminder), so the beat and the banner agree; nothing is written but the
+    notices. Returns how many people were reminded. Side effects: notifications.
+    """
+    people = people_with_permission(TaskList, "add").filter(district__isnull=False)
+    told: dict[str, list[User]] = {}
+    for person in people:
+        if (text := list_reminder(actor=person, today=today)):
+            told.setdefault(text, []).append(person)
+    for text, recipients in told.items():
+        notify(recipients, text, reverse("tasks:list_index"))
+    return sum(len(recipients) for recipients in told.values())
