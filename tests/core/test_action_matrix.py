@@ -1,0 +1,629 @@
+"""The restrict() matrix (issue 11): every scoped model × every action it answers × every persona.
+
+For each model there is a fixed set of rows, one per unit of the conftest world (and, where the action cares,
+one per state), made with the factories; for each (model, action) a DECLARED table says which of those rows each
+persona reaches. A persona a table leaves out reaches none of them; the anonymous visitor and an inactive user
+reach nothing, ever. The tables come from DOMAIN.md ("Who uses it", "Task admission", "Certificates") and the
+comments on the Action declarations, not from what the code answers today: where the two disagree, the domain's
+answer stays here and the cell is listed in DISAGREEMENTS (a strict xfail, so the fix turns it into a failure
+that asks for the entry to go).
+
+What the actions mean for rows:
+- `view`, and a named action (`review`, `void`…): the rows the persona may do it to.
+- `add`: the rows the persona could have created, i.e. rows lying where the persona creates rows of that kind
+  (what `record_written` checks after a create). A request is its applicant's, an import its importer's unit's:
+  `add` reaches them only for that person, or someone of that unit.
+- `change`, `delete`: the rows the persona may edit or delete. Nothing users register is ever deleted.
+
+A new scoped model or a new action fails test_every_model_and_action_is_declared until ROWS and EXPECTED say
+what it should do.
+"""
+
+import datetime
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import models, transaction
+
+from certificates.models import CertificateType, Registration, SealUse
+from committees.models import (
+    Committee,
+    CommitteeYear,
+    CommunityFund,
+    CommunityWorker,
+    Department,
+    District,
+    OrgImport,
+    Qualification,
+    SpaceStandard,
+    Street,
+)
+from portal.accounts.roles import Role
+from portal.core.scoping import ScopedModel, may_ever, model_actions
+from portal.indicators.models import Result, Target
+from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
+from tests import conftest
+from tests.support.factories import (
+    AdmissionRequestFactory,
+    CertificateTypeFactory,
+    CommitteeYearFactory,
+    CommunityFundFactory,
+    CommunityWorkerFactory,
+    DepartmentFactory,
+    DispatchFactory,
+    OrgImportFactory,
+    QualificationFactory,
+    RefusedDispatchFactory,
+    RegistrationFactory,
+    ResultFactory,
+    SealUseFactory,
+    SpaceStandardFactory,
+    TargetFactory,
+    TaskItemFactory,
+    TaskListFactory,
+    UserFactory,
+    ViolationReportFactory,
+)
+
+# The personas of tests/conftest.py (its `personas` fixture), the anonymous visitor and an inactive user.
+CONFTEST_PERSONAS = tuple(inspect.signature(conftest.personas.__wrapped__).parameters)
+PERSONAS = (*CONFTEST_PERSONAS, "anonymous", "inactive")
+COMMITTEES = ("baoxing", "hankou", "yunnan", "xuhui_committee")
+STREETS = ("waitan", "nanjing", "xuhui_street")
+Rows = dict[str, models.Model]
+Table = dict[str, set[str]]
+
+
+def scoped_models() -> list[type[ScopedModel]]:
+    """Every concrete subclass of ScopedModel, however deep."""
+    found, stack = set(), [ScopedModel]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            stack.append(sub)
+            if not sub._meta.abstract and not sub._meta.proxy:
+                found.add(sub)
+    return sorted(found, key=lambda model: model._meta.label)
+
+
+# --- the rows: one builder per model ---------------------------------------------------------------------------
+
+ROWS: dict[type[models.Model], Callable[[Any, dict[str, Any]], Rows]] = {}
+
+
+def rows_of(model: type[models.Model]) -> Callable:
+    def register(build: Callable[[Any, dict[str, Any]], Rows]) -> Callable:
+        ROWS[model] = build
+        return build
+    return register
+
+
+def _per_committee(make: Callable[[Committee], models.Model]) -> Callable[[Any, dict[str, Any]], Rows]:
+    return lambda world, people: {name: make(getattr(world, name)) for name in COMMITTEES}
+
+
+def _per_street(make: Callable[[Street], models.Model]) -> Callable[[Any, dict[str, Any]], Rows]:
+    return lambda world, people: {name: make(getattr(world, name)) for name in STREETS}
+
+
+ROWS[District] = lambda world, people: {"huangpu": world.huangpu, "xuhui": world.xuhui}
+ROWS[Street] = lambda world, people: {name: getattr(world, name) for name in STREETS}
+ROWS[Committee] = lambda world, people: {name: getattr(world, name) for name in COMMITTEES}
+ROWS[Department] = lambda world, people: {"huangpu": people["department_staff"].department,
+                                          "xuhui": DepartmentFactory(district=world.xuhui, name="区城管执法局")}
+ROWS[SpaceStandard] = lambda world, people: {"huangpu": SpaceStandardFactory(district=world.huangpu),
+                                             "xuhui": SpaceStandardFactory(district=world.xuhui)}
+ROWS[CommitteeYear] = _per_committee(lambda committee: CommitteeYearFactory(committee=committee))
+ROWS[CommunityWorker] = _per_committee(lambda committee: CommunityWorkerFactory(committee=committee))
+ROWS[Qualification] = _per_committee(
+    lambda committee: QualificationFactory(worker=CommunityWorkerFactory(committee=committee)))
+ROWS[CommunityFund] = _per_street(lambda street: CommunityFundFactory(street=street))
+ROWS[Dispatch] = _per_committee(lambda committee: DispatchFactory(committee=committee))
+ROWS[RefusedDispatch] = _per_committee(lambda committee: RefusedDispatchFactory(committee=committee))
+ROWS[SealUse] = _per_committee(lambda committee: SealUseFactory(committee=committee))
+
+
+@rows_of(OrgImport)
+def _imports(world: Any, people: dict[str, Any]) -> Rows:
+    """Imports belong to their importer's unit when they were made; one from the command line to nobody's.
+    A checked file waits (valid or invalid) to be confirmed or set aside; a done one is history."""
+    district, officer = people["district_staff"], people["street_officer"]
+    return {
+        "huangpu_valid": OrgImportFactory(district=world.huangpu, actor=district, status="valid"),
+        "huangpu_done": OrgImportFactory(district=world.huangpu, actor=district),
+        "waitan_valid": OrgImportFactory(district=world.huangpu, street=world.waitan, actor=officer, status="valid"),
+        "waitan_invalid": OrgImportFactory(district=world.huangpu, street=world.waitan, actor=officer,
+                                           status="invalid"),
+        "nanjing_valid": OrgImportFactory(district=world.huangpu, street=world.nanjing, actor=people["outsider"],
+                                          status="valid"),
+        "xuhui_valid": OrgImportFactory(district=world.xuhui, actor=people["other_district_staff"], status="valid"),
+        "command_valid": OrgImportFactory(district=None, actor=None, source=OrgImport.Source.COMMAND, status="valid"),
+    }
+
+
+@rows_of(Target)
+def _targets(world: Any, people: dict[str, Any]) -> Rows:
+    return {"city": TargetFactory(district=None), "huangpu": TargetFactory(district=world.huangpu),
+            "xuhui": TargetFactory(district=world.xuhui)}
+
+
+@rows_of(Result)
+def _results(world: Any, people: dict[str, Any]) -> Rows:
+    rows = {"city": ResultFactory(scope="city", year=2025)}
+    for name in ("huangpu", "xuhui"):
+        rows[name] = ResultFactory(scope="district", district=getattr(world, name), year=2025)
+    for name in STREETS:
+        rows[name] = ResultFactory(scope="street", street=getattr(world, name), year=2025)
+    for name in COMMITTEES:
+        rows[name] = ResultFactory(committee=getattr(world, name), year=2025)
+    return rows
+
+
+def _lists(world: Any, first_year: int) -> Rows:
+    """A published list (for `first_year`) and a draft (for the next) for the city and for each district."""
+    owners = {"city": {"level": "city", "district": None}, "huangpu": {"district": world.huangpu},
+              "xuhui": {"district": world.xuhui}}
+    return {f"{owner}_{status}": TaskListFactory(year=year, status=status, **fields)
+            for owner, fields in owners.items() for status, year in (("published", first_year), ("draft", first_year + 1))}
+
+
+@rows_of(TaskList)
+def _task_lists(world: Any, people: dict[str, Any]) -> Rows:
+    return _lists(world, 2010)  # outside the factories' sequence of years
+
+
+@rows_of(TaskItem)
+def _task_items(world: Any, people: dict[str, Any]) -> Rows:
+    lists = _lists(world, 2012)
+    rows = {name: TaskItemFactory(task_list=task_list) for name, task_list in lists.items()}
+    for owner in ("city", "huangpu"):
+        rows[f"{owner}_exited"] = TaskItemFactory(task_list=lists[f"{owner}_published"], exited_at=datetime.date(2012, 6, 1))
+    return rows
+
+
+@rows_of(AdmissionRequest)
+def _requests(world: Any, people: dict[str, Any]) -> Rows:
+    """Requests of 黄浦区 filed by its health department and by the street officer of 外滩街道, in every state a
+    named action cares about, and one of 徐汇区 at the district's review."""
+    department, officer = people["department_staff"], people["street_officer"]
+    xuhui_officer = UserFactory(username="xuhui_street_officer", role=Role.STREET, street=world.xuhui_street)
+    return {
+        "department_draft": AdmissionRequestFactory(applicant=department),
+        "department_at_district": AdmissionRequestFactory(applicant=department, status="district_review"),
+        "department_at_waitan": AdmissionRequestFactory(applicant=department, status="street_review", scope="committees",
+                                                        committees=[world.baoxing], street=world.waitan),
+        "department_at_nanjing": AdmissionRequestFactory(applicant=department, status="street_review",
+                                                         scope="committees", committees=[world.yunnan],
+                                                         street=world.nanjing),
+        "department_approved": AdmissionRequestFactory(applicant=department, status="approved"),
+        "department_rejected": AdmissionRequestFactory(applicant=department, status="rejected"),
+        "street_draft": AdmissionRequestFactory(applicant=officer, scope="streets", streets=[world.waitan]),
+        "street_returned": AdmissionRequestFactory(applicant=officer, status="returned", scope="streets",
+                                                   streets=[world.waitan], street=world.waitan),
+        # At the street's review although its applicant is the street's officer: a colleague reviews it.
+        "street_own_review": AdmissionRequestFactory(applicant=officer, status="street_review", scope="committees",
+                                                     committees=[world.hankou], street=world.waitan),
+        "street_at_district": AdmissionRequestFactory(applicant=officer, status="district_review", scope="streets",
+                                                      streets=[world.waitan], street=world.waitan),
+        "xuhui_at_district": AdmissionRequestFactory(applicant=xuhui_officer, status="district_review",
+                                                     scope="streets", streets=[world.xuhui_street]),
+    }
+
+
+@rows_of(ViolationReport)
+def _reports(world: Any, people: dict[str, Any]) -> Rows:
+    health = people["department_staff"].department
+    reporter = people["committee_staff"]
+    return {
+        "baoxing_submitted": ViolationReportFactory(committee=world.baoxing, reporter=reporter),
+        "baoxing_transferred": ViolationReportFactory(committee=world.baoxing, reporter=reporter,
+                                                      status="transferred", department=health),
+        "baoxing_closed": ViolationReportFactory(committee=world.baoxing, reporter=reporter, status="closed",
+                                                 department=health),
+        "hankou_accepted": ViolationReportFactory(committee=world.hankou, status="accepted"),
+        "hankou_dismissed": ViolationReportFactory(committee=world.hankou, status="dismissed"),
+        "yunnan_transferred": ViolationReportFactory(
+            committee=world.yunnan, status="transferred",
+            department=DepartmentFactory(district=world.huangpu, name="区城管执法局")),
+        "xuhui_submitted": ViolationReportFactory(committee=world.xuhui_committee),
+    }
+
+
+@rows_of(CertificateType)
+def _certificate_types(world: Any, people: dict[str, Any]) -> Rows:
+    national = CertificateTypeFactory(jurisdiction="national", district=None)
+    return {
+        "national": national,
+        "city": CertificateTypeFactory(jurisdiction="city", district=None),
+        "huangpu": CertificateTypeFactory(district=world.huangpu),
+        "huangpu_override": CertificateTypeFactory(district=world.huangpu, overrides=national, rule="refuse"),
+        "xuhui": CertificateTypeFactory(district=world.xuhui),
+    }
+
+
+@rows_of(Registration)
+def _registrations(world: Any, people: dict[str, Any]) -> Rows:
+    rows = {name: RegistrationFactory(committee=getattr(world, name)) for name in COMMITTEES}
+    rows["baoxing_voided"] = RegistrationFactory(committee=world.baoxing, voided_at=datetime.datetime.now(datetime.UTC))
+    return rows
+
+
+# --- the declared expectations ---------------------------------------------------------------------------------
+
+NOBODY: Table = {}
+HUANGPU = {"baoxing", "hankou", "yunnan"}
+WAITAN = {"baoxing", "hankou"}
+
+# DOMAIN "Who uses it": a district sees its streets and committees, a street its committees, a committee itself;
+# a department's staff are at their district's level; the city sees every district.
+BY_COMMITTEE: Table = {
+    "city_staff": HUANGPU | {"xuhui_committee"}, "district_staff": HUANGPU, "department_staff": HUANGPU,
+    "street_officer": WAITAN, "outsider": {"yunnan"}, "committee_staff": {"baoxing"},
+    "other_district_staff": {"xuhui_committee"},
+}
+# Street-level rows: a committee's staff see their own street's.
+BY_STREET: Table = {
+    "city_staff": {"waitan", "nanjing", "xuhui_street"}, "district_staff": {"waitan", "nanjing"},
+    "department_staff": {"waitan", "nanjing"}, "street_officer": {"waitan"}, "outsider": {"nanjing"},
+    "committee_staff": {"waitan"}, "other_district_staff": {"xuhui_street"},
+}
+# District-level rows: everyone of a district sees their district's.
+BY_DISTRICT: Table = {
+    "city_staff": {"huangpu", "xuhui"}, "other_district_staff": {"xuhui"},
+    **{persona: {"huangpu"} for persona in ("district_staff", "department_staff", "street_officer", "outsider",
+                                             "committee_staff")},
+}
+DISTRICTS = ("district_staff", "other_district_staff")
+KEEPERS_OF_RECORDS = ("district_staff", "other_district_staff", "street_officer", "outsider")
+HUANGPU_PEOPLE = ("district_staff", "department_staff", "street_officer", "outsider", "committee_staff")
+
+
+def only(table: Table, *personas: str) -> Table:
+    return {persona: rows for persona, rows in table.items() if persona in personas}
+
+
+def without(table: Table, *personas: str) -> Table:
+    return {persona: rows for persona, rows in table.items() if persona not in personas}
+
+
+def every(personas: tuple[str, ...], rows: set[str]) -> Table:
+    return {persona: set(rows) for persona in personas}
+
+
+# Admission requests (DOMAIN "Task admission"): the open ones of 黄浦区 past their applicant's draft.
+REQUESTS_UNDER_WAY = {"department_at_district", "department_at_waitan", "department_at_nanjing", "street_returned",
+                      "street_own_review", "street_at_district"}
+# Requests for the whole district are aimed at every committee of it, so at every street's committees too.
+DISTRICT_WIDE = {"department_at_district", "department_approved", "department_rejected"}
+DEPARTMENT_FILED = {"department_draft", "department_at_district", "department_at_waitan", "department_at_nanjing",
+                    "department_approved", "department_rejected"}
+STREET_FILED = {"street_draft", "street_returned", "street_own_review", "street_at_district"}
+
+LISTS = {"city_published", "city_draft", "huangpu_published", "huangpu_draft", "xuhui_published", "xuhui_draft"}
+ITEMS = LISTS | {"city_exited", "huangpu_exited"}
+CITY_ITEMS = {"city_published", "city_draft", "city_exited"}
+HUANGPU_ITEMS = {"huangpu_published", "huangpu_draft", "huangpu_exited"}
+REPORTS_HUANGPU = {"baoxing_submitted", "baoxing_transferred", "baoxing_closed", "hankou_accepted", "hankou_dismissed",
+                   "yunnan_transferred"}
+REPORTS_BAOXING = {"baoxing_submitted", "baoxing_transferred", "baoxing_closed"}
+REPORTS_WAITAN = REPORTS_BAOXING | {"hankou_accepted", "hankou_dismissed"}
+CERTIFICATES_HUANGPU = {"national", "city", "huangpu", "huangpu_override"}
+IMPORTS = {"huangpu_valid", "huangpu_done", "waitan_valid", "waitan_invalid", "nanjing_valid", "xuhui_valid",
+           "command_valid"}
+RESULTS = {"city", "huangpu", "xuhui", "waitan", "nanjing", "xuhui_street", *COMMITTEES}
+
+EXPECTED: dict[tuple[type[models.Model], str], Table] = {
+    # --- the organisation: read by the hierarchy; master data kept by the district, annual records also by the
+    # street (DOMAIN "Who uses it": street officers keep their committees' annual data). Districts are reference
+    # data: nobody adds one; its staff change their own district's settings (merge threshold).
+    (District, "view"): BY_DISTRICT,
+    (District, "add"): NOBODY,
+    (District, "change"): only(BY_DISTRICT, *DISTRICTS),
+    (District, "delete"): NOBODY,
+    (Street, "view"): BY_STREET,
+    (Street, "add"): only(BY_STREET, *DISTRICTS),
+    (Street, "change"): only(BY_STREET, *DISTRICTS),
+    (Street, "delete"): NOBODY,
+    (Committee, "view"): BY_COMMITTEE,
+    (Committee, "add"): only(BY_COMMITTEE, *DISTRICTS),
+    (Committee, "change"): only(BY_COMMITTEE, *DISTRICTS),
+    (Committee, "delete"): NOBODY,
+    (Department, "view"): BY_DISTRICT,
+    (Department, "add"): only(BY_DISTRICT, *DISTRICTS),
+    (Department, "change"): only(BY_DISTRICT, *DISTRICTS),
+    (Department, "delete"): NOBODY,
+    (SpaceStandard, "view"): BY_DISTRICT,  # "editable per district"
+    (SpaceStandard, "add"): only(BY_DISTRICT, *DISTRICTS),
+    (SpaceStandard, "change"): only(BY_DISTRICT, *DISTRICTS),
+    (SpaceStandard, "delete"): NOBODY,
+    (CommitteeYear, "view"): BY_COMMITTEE,
+    (CommitteeYear, "add"): only(BY_COMMITTEE, *KEEPERS_OF_RECORDS),
+    (CommitteeYear, "change"): only(BY_COMMITTEE, *KEEPERS_OF_RECORDS),
+    (CommitteeYear, "delete"): NOBODY,
+    # No more personal data than needed: a department files requests, it needs no worker lists (roles.py).
+    (CommunityWorker, "view"): without(BY_COMMITTEE, "department_staff"),
+    (CommunityWorker, "add"): only(BY_COMMITTEE, *KEEPERS_OF_RECORDS),
+    (CommunityWorker, "change"): only(BY_COMMITTEE, *KEEPERS_OF_RECORDS),
+    (CommunityWorker, "delete"): NOBODY,
+    (Qualification, "view"): without(BY_COMMITTEE, "department_staff"),
+    (Qualification, "add"): only(BY_COMMITTEE, *KEEPERS_OF_RECORDS),
+    (Qualification, "change"): only(BY_COMMITTEE, *KEEPERS_OF_RECORDS),
+    (Qualification, "delete"): NOBODY,
+    (CommunityFund, "view"): BY_STREET,
+    (CommunityFund, "add"): only(BY_STREET, *KEEPERS_OF_RECORDS),
+    (CommunityFund, "change"): only(BY_STREET, *KEEPERS_OF_RECORDS),
+    (CommunityFund, "delete"): NOBODY,
+    # Imports: a unit's history is its own imports, and a district's includes its streets'; the command line's
+    # belong to no unit. An import is made by someone of its unit, and its record is never edited by hand.
+    # Whoever may import confirms or sets aside a checked file of their unit (Action comment), a district's staff
+    # also their streets' (a district sees its streets), each step only from the status it needs.
+    (OrgImport, "view"): {"city_staff": IMPORTS,
+                          "district_staff": IMPORTS - {"xuhui_valid", "command_valid"},
+                          "other_district_staff": {"xuhui_valid"},
+                          "street_officer": {"waitan_valid", "waitan_invalid"}, "outsider": {"nanjing_valid"}},
+    (OrgImport, "add"): {"district_staff": {"huangpu_valid", "huangpu_done"}, "other_district_staff": {"xuhui_valid"},
+                         "street_officer": {"waitan_valid", "waitan_invalid"}, "outsider": {"nanjing_valid"}},
+    (OrgImport, "confirm"): {"district_staff": {"huangpu_valid", "waitan_valid", "nanjing_valid"},
+                             "other_district_staff": {"xuhui_valid"}, "street_officer": {"waitan_valid"},
+                             "outsider": {"nanjing_valid"}},
+    (OrgImport, "cancel"): {"district_staff": {"huangpu_valid", "waitan_valid", "waitan_invalid", "nanjing_valid"},
+                            "other_district_staff": {"xuhui_valid"}, "street_officer": {"waitan_valid", "waitan_invalid"},
+                            "outsider": {"nanjing_valid"}},
+    (OrgImport, "change"): NOBODY,
+    (OrgImport, "delete"): NOBODY,
+    # --- indicators: read with the dashboards (not by departments); the city's targets and figures are
+    # everyone's yardstick. District staff set their district's targets; results are only ever computed.
+    (Target, "view"): {"city_staff": {"city", "huangpu", "xuhui"}, "other_district_staff": {"city", "xuhui"},
+                       **every(("district_staff", "street_officer", "outsider", "committee_staff"), {"city", "huangpu"})},
+    (Target, "add"): {"district_staff": {"huangpu"}, "other_district_staff": {"xuhui"}},
+    (Target, "change"): {"district_staff": {"huangpu"}, "other_district_staff": {"xuhui"}},
+    (Target, "delete"): NOBODY,
+    (Result, "view"): {
+        "city_staff": RESULTS,
+        "district_staff": {"city", "huangpu", "waitan", "nanjing", *HUANGPU},
+        "other_district_staff": {"city", "xuhui", "xuhui_street", "xuhui_committee"},
+        "street_officer": {"city", "waitan", *WAITAN},
+        "outsider": {"city", "nanjing", "yunnan"},
+        "committee_staff": {"city", "baoxing"},
+    },
+    (Result, "add"): NOBODY,
+    (Result, "change"): NOBODY,
+    (Result, "delete"): NOBODY,
+    # --- task lists (DOMAIN "Task admission"): the city keeps the city's list, a district its own; the city's
+    # list applies in every district, so everyone reads it. Items are changed while their list is a draft; they
+    # later exit a published list with a reason, and next year's draft is carried from a published list. The
+    # district, its departments and streets may try to send any item of the city's list or their district's to
+    # committees (a read-only grant never lets anyone send); the dispatch guard refuses a draft or exited one and records
+    # the refusal as evidence (DOMAIN: "refused with a clear reason, and the refusal is recorded"), so the action
+    # has no status condition. While filing, they see the district's listed items to find "already admitted".
+    (TaskList, "view"): {"city_staff": LISTS, "other_district_staff": {"city_published", "city_draft",
+                                                                       "xuhui_published", "xuhui_draft"},
+                         **every(HUANGPU_PEOPLE, {"city_published", "city_draft", "huangpu_published", "huangpu_draft"})},
+    (TaskList, "add"): {"city_staff": {"city_published", "city_draft"},
+                        "district_staff": {"huangpu_published", "huangpu_draft"},
+                        "other_district_staff": {"xuhui_published", "xuhui_draft"}},
+    (TaskList, "change"): {"city_staff": {"city_draft"}, "district_staff": {"huangpu_draft"},
+                           "other_district_staff": {"xuhui_draft"}},
+    (TaskList, "publish"): {"city_staff": {"city_draft"}, "district_staff": {"huangpu_draft"},
+                            "other_district_staff": {"xuhui_draft"}},
+    (TaskList, "carry"): {"city_staff": {"city_published"}, "district_staff": {"huangpu_published"},
+                          "other_district_staff": {"xuhui_published"}},
+    # The list page's link to the dispatch form: a published list whose items the persona may send.
+    (TaskList, "dispatch"): {"other_district_staff": {"city_published", "xuhui_published"},
+                             **every(("district_staff", "department_staff", "street_officer", "outsider"),
+                                     {"city_published", "huangpu_published"})},
+    (TaskList, "delete"): NOBODY,
+    (TaskItem, "view"): {"city_staff": ITEMS,
+                         "other_district_staff": {"city_published", "city_draft", "city_exited", "xuhui_published",
+                                                  "xuhui_draft"},
+                         **every(HUANGPU_PEOPLE, {"city_published", "city_draft", "city_exited", "huangpu_published",
+                                                  "huangpu_draft", "huangpu_exited"})},
+    (TaskItem, "add"): {"city_staff": {"city_published", "city_draft", "city_exited"},
+                        "district_staff": {"huangpu_published", "huangpu_draft", "huangpu_exited"},
+                        "other_district_staff": {"xuhui_published", "xuhui_draft"}},
+    (TaskItem, "change"): {"city_staff": {"city_draft"}, "district_staff": {"huangpu_draft"},
+                           "other_district_staff": {"xuhui_draft"}},
+    (TaskItem, "exit"): {"city_staff": {"city_published"}, "district_staff": {"huangpu_published"},
+                         "other_district_staff": {"xuhui_published"}},
+    (TaskItem, "dispatch"): {"other_district_staff": CITY_ITEMS | {"xuhui_published", "xuhui_draft"},
+                             **every(("district_staff", "department_staff", "street_officer", "outsider"),
+                                     CITY_ITEMS | HUANGPU_ITEMS)},
+    (TaskItem, "find_similar"): {"other_district_staff": {"city_published", "xuhui_published"},
+                                 **every(("district_staff", "department_staff", "street_officer", "outsider"),
+                                         {"city_published", "huangpu_published"})},
+    (TaskItem, "delete"): NOBODY,
+    # Dispatches reach committees; they are sent by the district, its departments and streets, and never edited.
+    (Dispatch, "view"): BY_COMMITTEE,
+    (Dispatch, "add"): only(BY_COMMITTEE, "district_staff", "other_district_staff", "department_staff",
+                            "street_officer", "outsider"),
+    (Dispatch, "change"): NOBODY,
+    (Dispatch, "delete"): NOBODY,
+    # Refusals are evidence the system records ("the refusal is recorded"): read like dispatches, made by nobody.
+    (RefusedDispatch, "view"): BY_COMMITTEE,
+    (RefusedDispatch, "add"): NOBODY,
+    (RefusedDispatch, "change"): NOBODY,
+    (RefusedDispatch, "delete"): NOBODY,
+    # Admission requests: a draft is its applicant's alone; once submitted a request is read by its district, the
+    # requesting department, the streets and committees it targets (a whole-district request targets all of
+    # them) and the city. The applicant edits and submits a draft or a returned request; the reviewer of the
+    # current stage reviews, never the applicant; the applicant, that reviewer and the district's staff comment
+    # while it is open; while filing, everyone who files sees the district's requests under way.
+    (AdmissionRequest, "view"): {
+        "city_staff": (DEPARTMENT_FILED | STREET_FILED | {"xuhui_at_district"}) - {"department_draft", "street_draft"},
+        "district_staff": (DEPARTMENT_FILED | STREET_FILED) - {"department_draft", "street_draft"},
+        "other_district_staff": {"xuhui_at_district"},
+        "department_staff": DEPARTMENT_FILED,
+        "street_officer": STREET_FILED | DISTRICT_WIDE | {"department_at_waitan"},
+        "outsider": DISTRICT_WIDE | {"department_at_nanjing"},
+        "committee_staff": DISTRICT_WIDE | {"department_at_waitan", "street_returned", "street_at_district"},
+    },
+    (AdmissionRequest, "add"): {"department_staff": DEPARTMENT_FILED, "street_officer": STREET_FILED},
+    (AdmissionRequest, "change"): {"department_staff": {"department_draft"},
+                                   "street_officer": {"street_draft", "street_returned"}},
+    (AdmissionRequest, "submit"): {"department_staff": {"department_draft"},
+                                   "street_officer": {"street_draft", "street_returned"}},
+    (AdmissionRequest, "review"): {"district_staff": {"department_at_district", "street_at_district"},
+                                   "other_district_staff": {"xuhui_at_district"},
+                                   "street_officer": {"department_at_waitan"},
+                                   "outsider": {"department_at_nanjing"}},
+    (AdmissionRequest, "comment"): {
+        "district_staff": REQUESTS_UNDER_WAY, "other_district_staff": {"xuhui_at_district"},
+        "department_staff": {"department_draft", "department_at_district", "department_at_waitan",
+                             "department_at_nanjing"},
+        "street_officer": STREET_FILED | {"department_at_waitan"},
+        "outsider": {"department_at_nanjing"},
+    },
+    (AdmissionRequest, "find_similar"): {
+        "district_staff": REQUESTS_UNDER_WAY, "other_district_staff": {"xuhui_at_district"},
+        "department_staff": REQUESTS_UNDER_WAY | {"department_draft"},
+        "street_officer": REQUESTS_UNDER_WAY | {"street_draft"},
+        "outsider": REQUESTS_UNDER_WAY,
+    },
+    (AdmissionRequest, "delete"): NOBODY,
+    # Violation reports: a committee reports; its district accepts, transfers and closes while it is open; the
+    # department it was transferred to replies, and never learns who reported (everyone else reading may).
+    (ViolationReport, "view"): {
+        "city_staff": REPORTS_HUANGPU | {"xuhui_submitted"}, "district_staff": REPORTS_HUANGPU,
+        "other_district_staff": {"xuhui_submitted"}, "department_staff": {"baoxing_transferred", "baoxing_closed"},
+        "street_officer": REPORTS_WAITAN, "outsider": {"yunnan_transferred"}, "committee_staff": REPORTS_BAOXING,
+    },
+    (ViolationReport, "add"): {"committee_staff": REPORTS_BAOXING},
+    (ViolationReport, "change"): NOBODY,
+    (ViolationReport, "handle"): {"district_staff": {"baoxing_submitted", "baoxing_transferred", "hankou_accepted",
+                                                     "yunnan_transferred"},
+                                  "other_district_staff": {"xuhui_submitted"}},
+    (ViolationReport, "reply"): {"department_staff": {"baoxing_transferred"}},
+    (ViolationReport, "identify"): {
+        "city_staff": REPORTS_HUANGPU | {"xuhui_submitted"}, "district_staff": REPORTS_HUANGPU,
+        "other_district_staff": {"xuhui_submitted"}, "street_officer": REPORTS_WAITAN,
+        "outsider": {"yunnan_transferred"}, "committee_staff": REPORTS_BAOXING,
+    },
+    (ViolationReport, "delete"): NOBODY,
+    # --- certificates (DOMAIN "Certificates"): the national and city catalogue applies everywhere, a district
+    # keeps its own types and overrides; committees look them up. A committee registers what it issues and
+    # every seal use, and voids (never deletes, never edits) a wrong registration. Departments have no business here.
+    (CertificateType, "view"): {"city_staff": CERTIFICATES_HUANGPU | {"xuhui"},
+                                "other_district_staff": {"national", "city", "xuhui"},
+                                **every(("district_staff", "street_officer", "outsider", "committee_staff"),
+                                        CERTIFICATES_HUANGPU)},
+    (CertificateType, "add"): {"district_staff": {"huangpu", "huangpu_override"}, "other_district_staff": {"xuhui"}},
+    (CertificateType, "change"): {"district_staff": {"huangpu", "huangpu_override"}, "other_district_staff": {"xuhui"}},
+    (CertificateType, "delete"): NOBODY,
+    (Registration, "view"): {
+        "city_staff": {*COMMITTEES, "baoxing_voided"}, "district_staff": HUANGPU | {"baoxing_voided"},
+        "other_district_staff": {"xuhui_committee"}, "street_officer": WAITAN | {"baoxing_voided"},
+        "outsider": {"yunnan"}, "committee_staff": {"baoxing", "baoxing_voided"},
+    },
+    (Registration, "add"): {"committee_staff": {"baoxing", "baoxing_voided"}},
+    (Registration, "void"): {"committee_staff": {"baoxing"}},
+    (Registration, "change"): NOBODY,
+    (Registration, "delete"): NOBODY,
+    (SealUse, "view"): without(BY_COMMITTEE, "department_staff"),
+    (SealUse, "add"): {"committee_staff": {"baoxing"}},
+    (SealUse, "change"): NOBODY,
+    (SealUse, "delete"): NOBODY,
+}
+
+# Cells where the code answers otherwise than the domain, for the lead to decide: (model, action) -> (the
+# personas whose cell differs, why the domain expects what the table says).
+DISAGREEMENTS: dict[tuple[type[models.Model], str], tuple[set[str], str]] = {}
+
+
+# --- the tests -------------------------------------------------------------------------------------------------
+
+
+def _cases() -> Iterator[Any]:
+    for model in scoped_models():
+        for action in model_actions(model):
+            personas, reason = DISAGREEMENTS.get((model, action), (set(), ""))
+            for persona in PERSONAS:
+                marks = [pytest.mark.xfail(strict=True, reason=reason)] if persona in personas else []
+                yield pytest.param(model, action, persona, id=f"{model._meta.label}-{action}-{persona}", marks=marks)
+
+
+@dataclass
+class Matrix:
+    world: Any
+    people: dict[str, Any]
+    rows: dict[type[models.Model], Rows | Exception]
+
+
+def _conftest_fixture(name: str) -> Callable:
+    """The function behind a tests/conftest.py fixture, to build the same world and personas once per module."""
+    return getattr(conftest, name).__wrapped__
+
+
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker) -> Iterator[Matrix]:  # noqa: ANN001
+    """The conftest world, its personas (plus the anonymous visitor and an inactive member of 黄浦区's staff) and
+    every model's rows, made once for the module inside a transaction rolled back at its end: the ~900 cases only
+    read. Each test still runs in its own savepoint (the `db` fixture)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        world = _conftest_fixture("world")(None)
+        each = {name: _conftest_fixture(name)(world) for name in CONFTEST_PERSONAS}
+        people = {**_conftest_fixture("personas")(**each), "anonymous": AnonymousUser(),
+                  "inactive": UserFactory(username="inactive", role=Role.DISTRICT, district=world.huangpu,
+                                          is_active=False)}
+        rows: dict[type[models.Model], Rows | Exception] = {}
+        for model, build in ROWS.items():
+            try:
+                with transaction.atomic():  # a broken builder fails its own model's cases, not the others'
+                    rows[model] = build(world, people)
+            except Exception as error:
+                rows[model] = error
+    yield Matrix(world, people, rows)
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize(("model", "action", "persona"), list(_cases()))
+def test_restrict_reaches_the_declared_rows(matrix, db, model, action, persona) -> None:  # noqa: ANN001
+    rows, table = matrix.rows.get(model), EXPECTED.get((model, action))
+    if rows is None:
+        pytest.fail(f"declare ROWS[{model.__name__}] in {__name__}: one row per unit of the world, in every state "
+                    f"its actions care about")
+    if table is None:
+        pytest.fail(f"declare EXPECTED[({model.__name__}, {action!r})] in {__name__}: which rows each persona may "
+                    f"{action} (from DOMAIN.md and the Action's comment)")
+    if isinstance(rows, Exception):
+        raise rows
+    expected = table.get(persona, set())
+    assert expected <= rows.keys(), f"the table names rows that {model.__name__}'s builder does not make"
+    user = matrix.people[persona]
+    manager = model._default_manager
+    reached = set(manager.restrict(user, action).filter(pk__in=[row.pk for row in rows.values()])
+                  .values_list("pk", flat=True))
+    assert {name for name, row in rows.items() if row.pk in reached} == expected
+    # The page's buttons (permitted) and the links and 403s (may_ever) agree with the queryset.
+    assert {name for name, row in rows.items() if action in manager.permitted(user, row, action)} == expected
+    if expected:
+        assert may_ever(user, model, action)
+
+
+def test_every_model_and_action_is_declared() -> None:
+    missing_rows = [model.__name__ for model in scoped_models() if model not in ROWS]
+    missing = [f"({model.__name__}, {action!r})" for model in scoped_models() for action in model_actions(model)
+               if (model, action) not in EXPECTED]
+    assert not missing_rows, f"declare ROWS for: {', '.join(missing_rows)}"
+    assert not missing, f"declare EXPECTED for: {', '.join(missing)}"
+
+
+def test_no_declaration_is_stale() -> None:
+    """A table for an action a model no longer answers, or for a persona nobody plays, is a mistake."""
+    known = {(model, action) for model in scoped_models() for action in model_actions(model)}
+    assert not set(EXPECTED) - known, set(EXPECTED) - known
+    assert not set(DISAGREEMENTS) - known
+    named = {persona for table in EXPECTED.values() for persona in table}
+    assert named <= set(CONFTEST_PERSONAS), named - set(CONFTEST_PERSONAS)
+    for (model, action), (personas, reason) in DISAGREEMENTS.items():
+        assert personas and reason, f"({model.__name__}, {action!r}): name the personas and the reason"
+
+
+def test_the_matrix_plays_every_persona_of_the_conftest(matrix, db) -> None:  # noqa: ANN001
+    assert set(matrix.people) == set(PERSONAS)
