@@ -65,6 +65,9 @@ class Registration(ScopedModel):
         # The committee's own staff register and void; a grant lets others read, never issue.
         "add": Action(at={"committee": Q()}, grant=None),
         "void": Action(at={"committee": Q()}, where=Q(voided_at__isnull=True), grant=None),
+        # Nothing registered is edited or deleted, by anyone: a wrong one is voided (STYLE B6).
+        "change": Action(at={}, grant=None),
+        "delete": Action(at={}, grant=None),
     }
 
     class Meta:

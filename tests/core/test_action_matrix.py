@@ -15,8 +15,18 @@ What the actions mean for rows:
   `add` reaches them only for that person, or someone of that unit.
 - `change`, `delete`: the rows the persona may edit or delete. Nothing users register is ever deleted.
 
-A new scoped model or a new action fails test_every_model_and_action_is_declared until ROWS and EXPECTED say
-what it should do.
+Three personas of this module have their own tables, one per (model, action), in GRANTEE, ADMIN and
+XUHUI_GRANTEE:
+- "grantee": a street officer of 南京东路街道 (the outsider's role and units) holding a read-write grant on
+  宝兴居委会 and a read-only grant on 汉口路居委会. A view grant widens reading only; a change grant widens what an
+  action declared `grant="change"` reaches; an action declared `grant=None` is never widened by any grant.
+- "admin": a superuser (the platform administrator) with no unit: every permission, and for an action with `at`
+  every row in the stage of any level, for one without `at` every row; `where`, `owner`, `not_owner` still apply.
+- "xuhui_grantee": a member of 徐汇区's staff with a read-write grant on 黄浦区, the grant that can show widening
+  of requests' review and reports' handling (see XUHUI_GRANT_WIDENS).
+
+A new scoped model or a new action fails test_every_model_and_action_is_declared until ROWS, EXPECTED and the
+personas' own tables say what it should do.
 """
 
 import datetime
@@ -26,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.db import models, transaction
 
 from certificates.models import CertificateType, Registration, SealUse
@@ -42,6 +52,7 @@ from committees.models import (
     SpaceStandard,
     Street,
 )
+from committees.services import committee_access_grant
 from portal.accounts.roles import Role
 from portal.core.scoping import ScopedModel, may_ever, model_actions
 from portal.indicators.models import Result, Target
@@ -55,6 +66,7 @@ from tests.support.factories import (
     CommunityWorkerFactory,
     DepartmentFactory,
     DispatchFactory,
+    DistrictUserGrantFactory,
     OrgImportFactory,
     QualificationFactory,
     RefusedDispatchFactory,
@@ -71,7 +83,9 @@ from tests.support.factories import (
 
 # The personas of tests/conftest.py (its `personas` fixture), the anonymous visitor and an inactive user.
 CONFTEST_PERSONAS = tuple(inspect.signature(conftest.personas.__wrapped__).parameters)
-PERSONAS = (*CONFTEST_PERSONAS, "anonymous", "inactive")
+# Made by this module's `matrix` fixture, each with its own tables (GRANTEE, ADMIN, XUHUI_GRANTEE).
+OWN_PERSONAS = ("grantee", "admin", "xuhui_grantee")
+PERSONAS = (*CONFTEST_PERSONAS, *OWN_PERSONAS, "anonymous", "inactive")
 COMMITTEES = ("baoxing", "hankou", "yunnan", "xuhui_committee")
 STREETS = ("waitan", "nanjing", "xuhui_street")
 Rows = dict[str, models.Model]
@@ -527,9 +541,165 @@ EXPECTED: dict[tuple[type[models.Model], str], Table] = {
     (SealUse, "delete"): NOBODY,
 }
 
+# --- the personas of this module: a table each, one entry per (model, action) ---------------------------------
+
+# What the grantee's grants name (DOMAIN "Who uses it"; README "Permissions": read-only or read-write access to
+# a committee "and all under it"): nothing at the street's or the district's level, which stay the outsider's.
+GRANTED_READ = {"baoxing", "hankou"}
+GRANTED_WRITE = {"baoxing"}
+NONE: set[str] = set()
+
+GRANTEE: dict[tuple[type[models.Model], str], set[str]] = {
+    # The organisation: the committees granted are read; only annual records, workers and qualifications are
+    # written by a street officer's role, and the read-write grant adds 宝兴居委会's. Streets, districts,
+    # departments and standards have no committee, so no committee grant reaches them.
+    (District, "view"): {"huangpu"}, (District, "add"): NONE, (District, "change"): NONE, (District, "delete"): NONE,
+    (Street, "view"): {"nanjing"}, (Street, "add"): NONE, (Street, "change"): NONE, (Street, "delete"): NONE,
+    (Committee, "view"): {"yunnan"} | GRANTED_READ, (Committee, "add"): NONE, (Committee, "change"): NONE,
+    (Committee, "delete"): NONE,
+    (Department, "view"): {"huangpu"}, (Department, "add"): NONE, (Department, "change"): NONE,
+    (Department, "delete"): NONE,
+    (SpaceStandard, "view"): {"huangpu"}, (SpaceStandard, "add"): NONE, (SpaceStandard, "change"): NONE,
+    (SpaceStandard, "delete"): NONE,
+    (CommitteeYear, "view"): {"yunnan"} | GRANTED_READ, (CommitteeYear, "add"): {"yunnan"} | GRANTED_WRITE,
+    (CommitteeYear, "change"): {"yunnan"} | GRANTED_WRITE, (CommitteeYear, "delete"): NONE,
+    (CommunityWorker, "view"): {"yunnan"} | GRANTED_READ, (CommunityWorker, "add"): {"yunnan"} | GRANTED_WRITE,
+    (CommunityWorker, "change"): {"yunnan"} | GRANTED_WRITE, (CommunityWorker, "delete"): NONE,
+    (Qualification, "view"): {"yunnan"} | GRANTED_READ, (Qualification, "add"): {"yunnan"} | GRANTED_WRITE,
+    (Qualification, "change"): {"yunnan"} | GRANTED_WRITE, (Qualification, "delete"): NONE,
+    (CommunityFund, "view"): {"nanjing"}, (CommunityFund, "add"): {"nanjing"}, (CommunityFund, "change"): {"nanjing"},
+    (CommunityFund, "delete"): NONE,
+    # Imports belong to a street or a district, never to a committee; confirm and cancel are grant=None anyway.
+    (OrgImport, "view"): {"nanjing_valid"}, (OrgImport, "add"): {"nanjing_valid"},
+    (OrgImport, "confirm"): {"nanjing_valid"}, (OrgImport, "cancel"): {"nanjing_valid"}, (OrgImport, "change"): NONE,
+    (OrgImport, "delete"): NONE,
+    # Indicators: the granted committees' figures are read beside the street's own.
+    (Target, "view"): {"city", "huangpu"}, (Target, "add"): NONE, (Target, "change"): NONE, (Target, "delete"): NONE,
+    (Result, "view"): {"city", "nanjing", "yunnan"} | GRANTED_READ, (Result, "add"): NONE, (Result, "change"): NONE,
+    (Result, "delete"): NONE,
+    # Lists are the city's and the district's: a committee grant changes nothing about them.
+    (TaskList, "view"): {"city_published", "city_draft", "huangpu_published", "huangpu_draft"},
+    (TaskList, "add"): NONE, (TaskList, "change"): NONE, (TaskList, "publish"): NONE, (TaskList, "carry"): NONE,
+    (TaskList, "dispatch"): {"city_published", "huangpu_published"}, (TaskList, "delete"): NONE,
+    (TaskItem, "view"): CITY_ITEMS | HUANGPU_ITEMS, (TaskItem, "add"): NONE, (TaskItem, "change"): NONE,
+    (TaskItem, "exit"): NONE, (TaskItem, "dispatch"): CITY_ITEMS | HUANGPU_ITEMS,
+    (TaskItem, "find_similar"): {"city_published", "huangpu_published"}, (TaskItem, "delete"): NONE,
+    # Dispatches: read for the granted committees; sent (`add`, grant="change") to the read-write one only.
+    (Dispatch, "view"): {"yunnan"} | GRANTED_READ, (Dispatch, "add"): {"yunnan"} | GRANTED_WRITE,
+    (Dispatch, "change"): NONE, (Dispatch, "delete"): NONE,
+    (RefusedDispatch, "view"): {"yunnan"} | GRANTED_READ, (RefusedDispatch, "add"): NONE,
+    (RefusedDispatch, "change"): NONE, (RefusedDispatch, "delete"): NONE,
+    # Requests: reading follows the granted committees (what their staff read: the requests aimed at them);
+    # review, comment and the duplicate check are grant=None, so they stay the outsider's: the grantee never
+    # reviews 外滩街道's requests at its street stage (department_at_waitan, street_own_review).
+    (AdmissionRequest, "view"): DISTRICT_WIDE | {"department_at_nanjing", "department_at_waitan", "street_own_review",
+                                                 "street_returned", "street_at_district"},
+    (AdmissionRequest, "add"): NONE, (AdmissionRequest, "change"): NONE, (AdmissionRequest, "submit"): NONE,
+    (AdmissionRequest, "review"): {"department_at_nanjing"}, (AdmissionRequest, "comment"): {"department_at_nanjing"},
+    (AdmissionRequest, "find_similar"): REQUESTS_UNDER_WAY, (AdmissionRequest, "delete"): NONE,
+    # Reports: the granted committees' are read, reporter included (identify is grant="view"); handling is the
+    # district's, whatever grant a street officer holds.
+    (ViolationReport, "view"): {"yunnan_transferred"} | REPORTS_WAITAN, (ViolationReport, "add"): NONE,
+    (ViolationReport, "change"): NONE, (ViolationReport, "handle"): NONE, (ViolationReport, "reply"): NONE,
+    (ViolationReport, "identify"): {"yunnan_transferred"} | REPORTS_WAITAN, (ViolationReport, "delete"): NONE,
+    # Certificates: registrations of the granted committees are read; "a grant lets others read, never issue".
+    (CertificateType, "view"): CERTIFICATES_HUANGPU, (CertificateType, "add"): NONE,
+    (CertificateType, "change"): NONE, (CertificateType, "delete"): NONE,
+    (Registration, "view"): {"yunnan", "baoxing_voided"} | GRANTED_READ, (Registration, "add"): NONE,
+    (Registration, "void"): NONE, (Registration, "change"): NONE, (Registration, "delete"): NONE,
+    (SealUse, "view"): {"yunnan"} | GRANTED_READ, (SealUse, "add"): NONE, (SealUse, "change"): NONE,
+    (SealUse, "delete"): NONE,
+}
+
+# Every row the model's builder makes: what the administrator reaches for an action without `at` or `where`.
+EVERY_ROW = frozenset({"<every row>"})
+REQUESTS = DEPARTMENT_FILED | STREET_FILED | {"xuhui_at_district"}
+REQUESTS_OPEN = REQUESTS_UNDER_WAY | {"xuhui_at_district"}  # at a review, or returned (both districts)
+PUBLISHED = {"city_published", "huangpu_published", "xuhui_published"}
+DRAFTS = {"city_draft", "huangpu_draft", "xuhui_draft"}
+
+ADMIN: dict[tuple[type[models.Model], str], set[str] | frozenset[str]] = {
+    # No `at`, no `where`: every row (a superuser holds every permission, delete included).
+    **{(model, action): EVERY_ROW
+       for model in (District, Street, Committee, Department, SpaceStandard, CommitteeYear, CommunityWorker,
+                     Qualification, CommunityFund, Target, Result, Dispatch, RefusedDispatch, SealUse)
+       for action in ("view", "add", "change", "delete")},
+    (OrgImport, "view"): EVERY_ROW,
+    (OrgImport, "add"): EVERY_ROW,  # the district's stage (no street) or the street's (any): every import
+    (OrgImport, "confirm"): {"huangpu_valid", "waitan_valid", "nanjing_valid", "xuhui_valid", "command_valid"},
+    (OrgImport, "cancel"): {"huangpu_valid", "waitan_valid", "waitan_invalid", "nanjing_valid", "xuhui_valid",
+                            "command_valid"},
+    (OrgImport, "change"): EVERY_ROW, (OrgImport, "delete"): EVERY_ROW,
+    (TaskList, "view"): EVERY_ROW, (TaskList, "add"): EVERY_ROW,  # the city's lists and the districts'
+    (TaskList, "change"): DRAFTS, (TaskList, "publish"): DRAFTS, (TaskList, "carry"): PUBLISHED,
+    (TaskList, "dispatch"): PUBLISHED, (TaskList, "delete"): EVERY_ROW,
+    (TaskItem, "view"): EVERY_ROW, (TaskItem, "add"): EVERY_ROW, (TaskItem, "change"): DRAFTS,
+    (TaskItem, "exit"): PUBLISHED, (TaskItem, "dispatch"): EVERY_ROW, (TaskItem, "find_similar"): PUBLISHED,
+    (TaskItem, "delete"): EVERY_ROW,
+    # A draft stays its applicant's; filing and editing are the applicant's alone (at={}), so nobody else's.
+    (AdmissionRequest, "view"): REQUESTS - {"department_draft", "street_draft"},
+    (AdmissionRequest, "add"): NONE, (AdmissionRequest, "change"): NONE, (AdmissionRequest, "submit"): NONE,
+    (AdmissionRequest, "review"): {"department_at_district", "department_at_waitan", "department_at_nanjing",
+                                   "street_own_review", "street_at_district", "xuhui_at_district"},
+    (AdmissionRequest, "comment"): REQUESTS_OPEN, (AdmissionRequest, "find_similar"): REQUESTS_OPEN,
+    (AdmissionRequest, "delete"): EVERY_ROW,
+    (ViolationReport, "view"): EVERY_ROW, (ViolationReport, "add"): EVERY_ROW, (ViolationReport, "change"): EVERY_ROW,
+    (ViolationReport, "handle"): {"baoxing_submitted", "baoxing_transferred", "hankou_accepted", "yunnan_transferred",
+                                  "xuhui_submitted"},
+    (ViolationReport, "reply"): {"baoxing_transferred", "yunnan_transferred"},
+    (ViolationReport, "identify"): EVERY_ROW, (ViolationReport, "delete"): EVERY_ROW,
+    (CertificateType, "view"): EVERY_ROW, (CertificateType, "add"): EVERY_ROW, (CertificateType, "change"): EVERY_ROW,
+    (CertificateType, "delete"): EVERY_ROW,
+    (Registration, "view"): EVERY_ROW, (Registration, "add"): EVERY_ROW,
+    (Registration, "void"): set(COMMITTEES),  # not the one already voided
+    # DOMAIN "Certificates": "Registrations are never deleted; a wrong one is voided with a reason".
+    (Registration, "change"): NONE, (Registration, "delete"): NONE,
+}
+# "xuhui_grantee": a member of 徐汇区's staff holding a read-write grant on the whole of 黄浦区 (a district grant, given
+# by hand). Committee grants can never show grant widening on requests (their street and committee paths are
+# functions, which grants do not widen) nor on reports' handling (a district's action): this persona can. A
+# read-write grant widens every action a grant may widen to what 黄浦区's own staff reach; an action that no grant
+# widens (review, handle, reply, publish, the lists' add/change/carry/exit, the catalogue's writes, confirming
+# an import, the duplicate check, commenting, a committee's registrations) stays 徐汇区's. Per (model, action):
+WIDENED, OWN = True, False
+XUHUI_GRANT_WIDENS: dict[tuple[type[models.Model], str], bool] = {
+    **{(model, action): WIDENED
+       for model in (District, Street, Committee, Department, SpaceStandard, CommitteeYear, CommunityWorker,
+                     Qualification, CommunityFund, Target, Result, Dispatch, RefusedDispatch)
+       for action in ("view", "add", "change", "delete")},
+    (OrgImport, "view"): WIDENED, (OrgImport, "add"): WIDENED, (OrgImport, "confirm"): OWN,
+    (OrgImport, "cancel"): OWN, (OrgImport, "change"): WIDENED, (OrgImport, "delete"): WIDENED,
+    (TaskList, "view"): WIDENED, (TaskList, "add"): OWN, (TaskList, "change"): OWN, (TaskList, "publish"): OWN,
+    (TaskList, "carry"): OWN, (TaskList, "dispatch"): WIDENED, (TaskList, "delete"): WIDENED,
+    (TaskItem, "view"): WIDENED, (TaskItem, "add"): OWN, (TaskItem, "change"): OWN, (TaskItem, "exit"): OWN,
+    (TaskItem, "dispatch"): WIDENED, (TaskItem, "find_similar"): OWN, (TaskItem, "delete"): WIDENED,
+    (AdmissionRequest, "view"): WIDENED, (AdmissionRequest, "add"): OWN, (AdmissionRequest, "change"): OWN,
+    (AdmissionRequest, "submit"): OWN, (AdmissionRequest, "review"): OWN, (AdmissionRequest, "comment"): OWN,
+    (AdmissionRequest, "find_similar"): OWN, (AdmissionRequest, "delete"): WIDENED,
+    (ViolationReport, "view"): WIDENED, (ViolationReport, "add"): WIDENED, (ViolationReport, "change"): WIDENED,
+    (ViolationReport, "handle"): OWN, (ViolationReport, "reply"): OWN, (ViolationReport, "identify"): WIDENED,
+    (ViolationReport, "delete"): WIDENED,
+    (CertificateType, "view"): WIDENED, (CertificateType, "add"): OWN, (CertificateType, "change"): OWN,
+    (CertificateType, "delete"): WIDENED,
+    (Registration, "view"): WIDENED, (Registration, "add"): OWN, (Registration, "void"): OWN,
+    (Registration, "change"): OWN, (Registration, "delete"): OWN,  # nobody: registrations are voided, never edited
+    (SealUse, "view"): WIDENED, (SealUse, "add"): OWN, (SealUse, "change"): WIDENED, (SealUse, "delete"): WIDENED,
+}
+XUHUI_GRANTEE: dict[tuple[type[models.Model], str], set[str]] = {
+    key: EXPECTED.get(key, {}).get("other_district_staff", set())
+    | (EXPECTED.get(key, {}).get("district_staff", set()) if widened else set())
+    for key, widened in XUHUI_GRANT_WIDENS.items()
+}
+OWN_TABLES = {"grantee": GRANTEE, "admin": ADMIN, "xuhui_grantee": XUHUI_GRANTEE}
+
 # Cells where the code answers otherwise than the domain, for the lead to decide: (model, action) -> (the
 # personas whose cell differs, why the domain expects what the table says).
-DISAGREEMENTS: dict[tuple[type[models.Model], str], tuple[set[str], str]] = {}
+DISAGREEMENTS: dict[tuple[type[models.Model], str], tuple[set[str], str]] = {
+    (AdmissionRequest, "view"): ({"grantee"}, (
+        "a read grant on a committee reads what its staff read (README: read access to a committee), so the requests "
+        "aimed at 宝兴/汉口路; restrict() widens no level reached by a function (street, committee paths), so "
+        "committee grants never reach requests, and no grant on a committee can widen `review` either")),
+}
 
 
 # --- the tests -------------------------------------------------------------------------------------------------
@@ -556,11 +726,29 @@ def _conftest_fixture(name: str) -> Callable:
     return getattr(conftest, name).__wrapped__
 
 
+def _grantee(world: Any, *, granted_by: Any) -> Any:
+    """A street officer of 南京东路街道 given read-write access to 宝兴居委会 and read-only access to 汉口路居委会 by
+    黄浦区's staff, as /org/grants/ gives it; read afresh, since a user object caches its grants."""
+    grantee = UserFactory(username="grantee", role=Role.STREET, street=world.nanjing)
+    committee_access_grant(actor=granted_by, grantee=grantee, committee=world.baoxing, access="change")
+    committee_access_grant(actor=granted_by, grantee=grantee, committee=world.hankou, access="view")
+    return type(grantee).objects.get(pk=grantee.pk)
+
+
+def _xuhui_grantee(world: Any) -> Any:
+    """A member of 徐汇区's staff with a read-write grant on 黄浦区, read afresh (a user object caches its grants)."""
+    grantee = UserFactory(username="xuhui_grantee", role=Role.DISTRICT, district=world.xuhui)
+    DistrictUserGrantFactory(user=grantee, content_object=world.huangpu,
+                             permission=Permission.objects.get(content_type__app_label="committees",
+                                                               codename="change_district"))
+    return type(grantee).objects.get(pk=grantee.pk)
+
+
 @pytest.fixture(scope="module")
 def matrix(django_db_setup, django_db_blocker) -> Iterator[Matrix]:  # noqa: ANN001
-    """The conftest world, its personas (plus the anonymous visitor and an inactive member of 黄浦区's staff) and
-    every model's rows, made once for the module inside a transaction rolled back at its end: the ~900 cases only
-    read. Each test still runs in its own savepoint (the `db` fixture)."""
+    """The conftest world, its personas (plus the grantee, the administrator, the anonymous visitor and an inactive
+    member of 黄浦区's staff) and every model's rows, made once for the module inside a transaction rolled back at
+    its end: the ~1,100 cases only read. Each test still runs in its own savepoint (the `db` fixture)."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -568,7 +756,10 @@ def matrix(django_db_setup, django_db_blocker) -> Iterator[Matrix]:  # noqa: ANN
         each = {name: _conftest_fixture(name)(world) for name in CONFTEST_PERSONAS}
         people = {**_conftest_fixture("personas")(**each), "anonymous": AnonymousUser(),
                   "inactive": UserFactory(username="inactive", role=Role.DISTRICT, district=world.huangpu,
-                                          is_active=False)}
+                                          is_active=False),
+                  "grantee": _grantee(world, granted_by=each["district_staff"]),
+                  "admin": UserFactory(username="admin", is_superuser=True),
+                  "xuhui_grantee": _xuhui_grantee(world)}
         rows: dict[type[models.Model], Rows | Exception] = {}
         for model, build in ROWS.items():
             try:
@@ -593,7 +784,13 @@ def test_restrict_reaches_the_declared_rows(matrix, db, model, action, persona) 
                     f"{action} (from DOMAIN.md and the Action's comment)")
     if isinstance(rows, Exception):
         raise rows
-    expected = table.get(persona, set())
+    if persona in OWN_TABLES:
+        own = OWN_TABLES[persona].get((model, action))
+        if own is None:
+            pytest.fail(f"declare {persona.upper()}[({model.__name__}, {action!r})] in {__name__}")
+        expected = set(rows) if own is EVERY_ROW else set(own)
+    else:
+        expected = table.get(persona, set())
     assert expected <= rows.keys(), f"the table names rows that {model.__name__}'s builder does not make"
     user = matrix.people[persona]
     manager = model._default_manager
@@ -608,21 +805,26 @@ def test_restrict_reaches_the_declared_rows(matrix, db, model, action, persona) 
 
 def test_every_model_and_action_is_declared() -> None:
     missing_rows = [model.__name__ for model in scoped_models() if model not in ROWS]
-    missing = [f"({model.__name__}, {action!r})" for model in scoped_models() for action in model_actions(model)
-               if (model, action) not in EXPECTED]
     assert not missing_rows, f"declare ROWS for: {', '.join(missing_rows)}"
-    assert not missing, f"declare EXPECTED for: {', '.join(missing)}"
+    for name, tables in (("EXPECTED", EXPECTED), *((persona.upper(), OWN_TABLES[persona]) for persona in OWN_PERSONAS)):
+        missing = [f"({model.__name__}, {action!r})" for model in scoped_models() for action in model_actions(model)
+                   if (model, action) not in tables]
+        assert not missing, f"declare {name} for: {', '.join(missing)}"
 
 
 def test_no_declaration_is_stale() -> None:
     """A table for an action a model no longer answers, or for a persona nobody plays, is a mistake."""
     known = {(model, action) for model in scoped_models() for action in model_actions(model)}
     assert not set(EXPECTED) - known, set(EXPECTED) - known
+    assert set(OWN_TABLES) == set(OWN_PERSONAS)
+    for persona, tables in OWN_TABLES.items():
+        assert not set(tables) - known, (persona, set(tables) - known)
     assert not set(DISAGREEMENTS) - known
     named = {persona for table in EXPECTED.values() for persona in table}
     assert named <= set(CONFTEST_PERSONAS), named - set(CONFTEST_PERSONAS)
     for (model, action), (personas, reason) in DISAGREEMENTS.items():
         assert personas and reason, f"({model.__name__}, {action!r}): name the personas and the reason"
+        assert personas <= set(PERSONAS), personas - set(PERSONAS)
 
 
 def test_the_matrix_plays_every_persona_of_the_conftest(matrix, db) -> None:  # noqa: ANN001
