@@ -116,7 +116,11 @@ class Scope:
         if actor is None:
             return
         # A new district is inside only for those whose scope is the whole city.
-        self.city_wide = own_level(actor) == CITY
+        level_of_actor = own_level(actor)
+        self.city_wide = level_of_actor == CITY
+        # The units above the actor's own are never theirs to write, whatever restrict() reads of them.
+        names = list(_LEVEL_MODELS)
+        own_and_below = names if self.city_wide else names[names.index(level_of_actor):] if level_of_actor in names else []
         for level, model in _LEVEL_MODELS.items():
             # "change" reads the unit's scope with read-write grants; the role permission to change the unit
             # itself is not what is asked here (a street officer changes records of committees, not committees).
@@ -127,7 +131,7 @@ class Scope:
             self.writable[level] = set()
             for code, may_change in rows.values_list("pk", "may_change"):
                 self.visible[level].add(code)
-                if may_change:
+                if may_change and level in own_and_below:
                     self.writable[level].add(code)
 
     def prepare(self, codes: Iterable[str]) -> None:

@@ -3,7 +3,8 @@
 import copy
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -17,12 +18,17 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from portal.core.audit import snapshot
 from portal.core.exceptions import DomainError
 from portal.core.models import AuditEntry
-from portal.core.scoping import action_spec, may_ever
+from portal.core.scoping import ScopedModel, action_spec, may_ever
 from portal.core.services import record_written
 
 # netbox's HTTP_ACTIONS: which role permission and grant each method needs.
 HTTP_ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change", "PATCH": "change",
                 "DELETE": "delete"}
+
+
+def _is_scoped_miss(exc: ObjectDoesNotExist) -> bool:
+    """A row a service's restrict(actor, action) did not reach (any other missing row is a bug: a 500)."""
+    return any(isinstance(exc, model.DoesNotExist) for model in apps.get_models() if issubclass(model, ScopedModel))
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -32,7 +38,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"code": exc.code, "message": exc.message, "fields": exc.fields}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ProtectedError):
         return Response({"code": "protected", "message": _("Other records depend on this one.")}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, ObjectDoesNotExist):
+    if isinstance(exc, ObjectDoesNotExist) and _is_scoped_miss(exc):
         exc = NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         exc = PermissionDenied(str(exc) or None)
@@ -41,9 +47,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def model_action(view: Any, request: Any) -> str:
     """The model action a request performs: a viewset's @action by its name (or `named_actions`), the rest by
-    HTTP method (netbox's HTTP_ACTIONS). An @action the model does not declare is a read of the row."""
+    HTTP method (netbox's HTTP_ACTIONS). A reading @action the model does not declare reads the row; a
+    writing one must be declared or mapped (ImproperlyConfigured otherwise: never open a write to readers)."""
     drf_action = getattr(view, "action", None)
     named = getattr(view, "named_actions", {})
     if drf_action in named:
@@ -52,7 +62,11 @@ def model_action(view: Any, request: Any) -> str:
         try:
             action_spec(view.get_model(), drf_action)
         except LookupError:
-            return HTTP_ACTIONS.get(request.method, "view") if request.method in ("GET", "HEAD", "OPTIONS") else "view"
+            if request.method in SAFE_METHODS:
+                return "view"
+            raise ImproperlyConfigured(
+                f"{type(view).__name__}.{drf_action} writes: declare it on {view.get_model().__name__}.actions "
+                f"or map it in named_actions") from None
         return drf_action
     return HTTP_ACTIONS.get(request.method, "view")
 

@@ -40,6 +40,20 @@ def notify(users: Iterable[Any], text: str, url: str = "") -> list[Notification]
     return rows
 
 
+def withdraw(url: str, *, keep: Iterable[Any] = ()) -> int:
+    """What the unread notifications at `url` asked is done (by their reader or another): they are marked read
+    for everyone but `keep` (the applicant, whose own notices stay). Call it inside the action's transaction,
+    before telling the next people. Returns how many were withdrawn."""
+    from django.utils import timezone
+
+    rows = Notification.objects.filter(url=url, read_at__isnull=True).exclude(user__in=[u.pk for u in keep if u])
+    users = set(rows.values_list("user_id", flat=True))
+    count = rows.update(read_at=timezone.now())
+    if users:
+        transaction.on_commit(lambda: cache.delete_many([_key(pk) for pk in users]))
+    return count
+
+
 def unread_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0

@@ -182,6 +182,18 @@ def scope_q(model: type[models.Model], user: User, *, grant: str | None = "view"
     return q
 
 
+def _any_of(conditions: list[Q]) -> Q | None:
+    """The OR of the conditions; None for none. An empty Q is "every row" (Django would read `Q() | x` as x)."""
+    if not conditions:
+        return None
+    if any(not condition for condition in conditions):
+        return Q()
+    q = conditions[0]
+    for condition in conditions[1:]:
+        q |= condition
+    return q
+
+
 def action_q(model: type[models.Model], user: User, action: str, *, include_grants: bool = True) -> Q | None:
     """The rows `user` may `action`, as a filter; None when there are none. Assumes the role permission."""
     spec = action_spec(model, action)
@@ -191,15 +203,10 @@ def action_q(model: type[models.Model], user: User, action: str, *, include_gran
         return None
     if spec.at is None:
         stage: Q | None = Q()
-    elif level in spec.at:
-        stage = spec.at[level]
-    elif level == CITY and user.is_superuser and spec.at:  # the platform administrator: every stage
-        conditions = list(spec.at.values())
-        stage = Q() if any(not c for c in conditions) else Q(pk__in=[])
-        for condition in conditions if stage else ():
-            stage |= condition
+    elif user.is_superuser:  # the platform administrator: every level's stage, of every row
+        stage = _any_of(list(spec.at.values()))
     else:
-        stage = None
+        stage = spec.at.get(level)
     parts: list[Q] = []
     if stage is not None:
         scoped = Q() if level == CITY else scope_q(model, user, grant=spec.grant if include_grants else None,
@@ -209,12 +216,9 @@ def action_q(model: type[models.Model], user: User, action: str, *, include_gran
         parts.append(Q(**{owner_path: user.pk}) & spec.owner)
     if spec.shared is not None:
         parts.append(spec.shared)
-    if not parts:
+    q = _any_of(parts)
+    if q is None:
         return None
-    # An empty Q is "every row"; Django would read `Q() | x` as x.
-    q = Q() if any(not part for part in parts) else parts[0]
-    for part in parts[1:] if q else ():
-        q |= part
     if spec.where is not None:
         q &= spec.where
     if spec.not_owner and owner_path:
@@ -223,8 +227,9 @@ def action_q(model: type[models.Model], user: User, action: str, *, include_gran
 
 
 def may_ever(user: Any, model: type[models.Model], action: str, *, perm: str | None = None) -> bool:
-    """Whether the user could do `action` on some row of `model` (role permission and level), without a query:
-    for a 403 before anything is looked up, and for links to pages of that action."""
+    """Whether the user could do `action` on some row of `model` (role permission and level), without a query
+    on rows: for a 403 before anything is looked up, and for links to pages of that action. (A permission no
+    role holds is then asked of Django's ModelBackend, which reads the user's own permissions once per request.)"""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if not user.has_perm(perm or permission_name(model, action)):
@@ -233,7 +238,7 @@ def may_ever(user: Any, model: type[models.Model], action: str, *, perm: str | N
     level = own_level(user)
     if level is None:
         return False
-    return (spec.at is None or level in spec.at or (user.is_superuser and bool(spec.at))
+    return (spec.at is None or level in spec.at or (user.is_superuser and bool(spec.at))  # see action_q
             or (spec.owner is not None and bool(getattr(model, "owner_path", None))) or spec.shared is not None)
 
 
@@ -276,7 +281,10 @@ class ScopedModel(models.Model):
     Provides `objects.restrict()`; subclasses declare
     - `scope_paths`: the lookup from a row to each level, e.g.
       `{"district": "committee__street__district", "street": "committee__street", "committee": "committee"}`,
-      or a function of the user giving a filter, for a level not reached by one lookup;
+      or a function of the user giving a filter, for a level not reached by one lookup. Such a function may
+      read only the user's units (people_who_may() asks one person for all who share role and units), and
+      explicit grants do not widen a level reached by a function (grants name units, a function has none);
+      the "district" path must be a lookup (notification candidates are the row's district's people);
     - `owner_path`: the person a row belongs to (its applicant), for `Action.owner` / `Action.not_owner`;
     - `actions`: the named actions beyond view, add, change and delete, or those redefined.
     """

@@ -156,26 +156,37 @@ def admission_request_submit(*, actor: User, pk: int, today: datetime.date | Non
     Side effects: status, street, review deadline; the "submitted" event; the reviewers are notified;
     an audit entry.
     Raises: AdmissionRequest.DoesNotExist unless it is the actor's own draft or returned request;
-    DomainError (too late, no target, a target in another district).
+    DomainError (too late, no target, a target in another district, nobody but the applicant to review it
+    at the district).
     """
     locked = _locked(actor, "submit", pk)
     today = today or timezone.localdate()
     _check_submittable(locked, today)
     before = snapshot(locked)
     locked.street_id = _target_street(locked)
-    locked.status = Status.STREET_REVIEW if locked.street_id else Status.DISTRICT_REVIEW
     locked.submitted_at = timezone.now()
     locked.review_due_on = add_working_days(today, settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS)
+    # Who reviews each stage is asked of restrict() with the request in that stage, inside this transaction
+    # (rolled back with it when refused); the notice goes to them.
+    locked.status = Status.DISTRICT_REVIEW
     locked.save()
-    text = ""
-    # Asked of restrict() with the request in its stage, inside this transaction; the notice goes to them.
     reviewers = people_who_may(locked, "review")
-    if locked.street_id and not reviewers:
-        locked.status = Status.DISTRICT_REVIEW
+    if not reviewers:  # e.g. the district's only reviewer filed it: nobody could ever decide it
+        raise DomainError(_("Nobody in the district may review this request (an applicant never reviews their own "
+                            "request), so it could never be decided. Ask a colleague to file it, or the district "
+                            "to add the task to its list."), code="no_reviewer")
+    text = ""
+    if locked.street_id:
+        locked.status = Status.STREET_REVIEW
         locked.save(update_fields=["status", "updated_at"])
-        text = _("No one in {street} but the applicant may review it, so it went straight to the district "
-                 "review.").format(street=locked.street.name)
-        reviewers = people_who_may(locked, "review")  # another stage, other people
+        street_reviewers = people_who_may(locked, "review")
+        if street_reviewers:
+            reviewers = street_reviewers
+        else:
+            locked.status = Status.DISTRICT_REVIEW
+            locked.save(update_fields=["status", "updated_at"])
+            text = _("No one in {street} but the applicant may review it, so it went straight to the district "
+                     "review.").format(street=locked.street.name)
     _event(locked, actor, Kind.SUBMITTED, text)
     audit(actor=actor, action="admissionrequest.submit", instance=locked, before=before, after=snapshot(locked),
           reason=text)
@@ -188,7 +199,7 @@ def admission_request_approve(*, actor: User, pk: int, comment: str = "") -> Adm
     """The street passes the request on to the district; the district approves it and files it on its list.
 
     Side effects: status (and the filed item, the district's list of the year if it had none); the event;
-    the next reviewers or the applicant are notified; audit entries.
+    the stage's unread review notices are withdrawn, the next reviewers or the applicant notified; audit entries.
     Raises: AdmissionRequest.DoesNotExist unless the actor reviews its current stage.
     """
     locked = _locked(actor, "review", pk)
@@ -200,6 +211,7 @@ def admission_request_approve(*, actor: User, pk: int, comment: str = "") -> Adm
         _event(locked, actor, Kind.STREET_APPROVED, comment.strip())
         audit(actor=actor, action="admissionrequest.street_approve", instance=locked, before=before,
               after=snapshot(locked))
+        notices.admission_request_withdraw_reviews(locked)
         notices.admission_request_notify_reviewers(locked)
         return locked
     locked.filed_item = _file(locked, actor)
@@ -207,6 +219,7 @@ def admission_request_approve(*, actor: User, pk: int, comment: str = "") -> Adm
     locked.save()
     _event(locked, actor, Kind.APPROVED, comment.strip())
     audit(actor=actor, action="admissionrequest.approve", instance=locked, before=before, after=snapshot(locked))
+    notices.admission_request_withdraw_reviews(locked)
     notices.admission_request_notify_applicant(locked)
     return locked
 
@@ -242,6 +255,7 @@ def _decide(actor: User, pk: int, reason: str, status: str, kind: str) -> Admiss
     _event(locked, actor, kind, reason.strip())
     audit(actor=actor, action=f"admissionrequest.{kind}", instance=locked, before=before, after=snapshot(locked),
           reason=reason.strip())
+    notices.admission_request_withdraw_reviews(locked)
     notices.admission_request_notify_applicant(locked)
     return locked
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.core.notifications import notify
+from portal.core.notifications import notify, withdraw
 from portal.core.scoping import people_who_may, people_with_permission
 from tasks_registry.choices import RequestStatus
 from tasks_registry.models import AdmissionRequest, TaskList, ViolationReport
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from portal.accounts.models import User
 
 __all__ = ["admission_request_notify_applicant", "admission_request_notify_reviewers", "admission_request_remind_overdue",
-           "task_list_remind_districts", "violation_report_notify_department", "violation_report_notify_handlers",
-           "violation_report_notify_reporter"]
+           "admission_request_withdraw_reviews", "task_list_remind_districts", "violation_report_notify_department",
+           "violation_report_notify_handlers", "violation_report_notify_reporter", "violation_report_withdraw_steps"]
 
 
 def _request_url(request: AdmissionRequest) -> str:
@@ -38,6 +38,12 @@ def admission_request_notify_reviewers(request: AdmissionRequest, *, reviewers: 
         reviewers = people_who_may(request, "review")
     notify(reviewers, _("To review: {number} {title}").format(number=request.number, title=request.title),
            _request_url(request))
+
+
+def admission_request_withdraw_reviews(request: AdmissionRequest) -> None:
+    """The stage's review is done: the reviewers' unread "to review" notices of it are withdrawn (the bell
+    never counts a review nobody can do any more); the applicant's own notices stay."""
+    withdraw(_request_url(request), keep=[request.applicant])
 
 
 def admission_request_notify_applicant(request: AdmissionRequest) -> None:
@@ -56,6 +62,12 @@ def violation_report_notify_department(report: ViolationReport) -> None:
     """The department's staff who reply to it."""
     notify(people_who_may(report, "reply"), _("A report was transferred to your department: {title}").format(
         title=report.title), reverse("tasks:report_detail", args=[report.pk]))
+
+
+def violation_report_withdraw_steps(report: ViolationReport) -> None:
+    """The report is closed: the handlers' and the department's unread notices of it are withdrawn; the
+    reporter's stay."""
+    withdraw(reverse("tasks:report_detail", args=[report.pk]), keep=[report.reporter])
 
 
 def violation_report_notify_reporter(report: ViolationReport) -> None:

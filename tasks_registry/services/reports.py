@@ -88,7 +88,8 @@ def violation_report_accept(*, actor: User, pk: int, comment: str = "") -> Viola
 def violation_report_dismiss(*, actor: User, pk: int, reason: str) -> ViolationReport:
     """The district dismisses a new report as unfounded, with the reason the committee reads.
 
-    Side effects: status and outcome; the event; the reporter is notified; an audit entry.
+    Side effects: status and outcome; the event; the handlers' and department's unread notices of it are
+    withdrawn and the reporter is notified; an audit entry.
     Raises: ViolationReport.DoesNotExist unless the actor handles it; DomainError (stale, no reason).
     """
     locked = _handling(actor, pk, Status.SUBMITTED)
@@ -98,6 +99,7 @@ def violation_report_dismiss(*, actor: User, pk: int, reason: str) -> ViolationR
     locked.status, locked.outcome = Status.DISMISSED, ReportOutcome.UNFOUNDED
     locked.save(update_fields=["status", "outcome", "updated_at"])
     _step(locked, actor, Kind.DISMISSED, before, reason)
+    notices.violation_report_withdraw_steps(locked)
     notices.violation_report_notify_reporter(locked)
     return locked
 
@@ -144,7 +146,8 @@ def violation_report_reply(*, actor: User, pk: int, text: str) -> ViolationRepor
 def violation_report_close(*, actor: User, pk: int, outcome: str, comment: str = "") -> ViolationReport:
     """The district closes an accepted or transferred report with its outcome.
 
-    Side effects: status and outcome; the event; the reporter is notified; an audit entry.
+    Side effects: status and outcome; the event; the handlers' and department's unread notices of it are
+    withdrawn and the reporter is notified; an audit entry.
     Raises: ViolationReport.DoesNotExist unless the actor handles it; DomainError (stale, no outcome).
     """
     locked = _handling(actor, pk, Status.ACCEPTED, Status.TRANSFERRED)
@@ -154,5 +157,6 @@ def violation_report_close(*, actor: User, pk: int, outcome: str, comment: str =
     locked.status, locked.outcome = Status.CLOSED, outcome
     locked.save(update_fields=["status", "outcome", "updated_at"])
     _step(locked, actor, Kind.CLOSED, before, comment)
+    notices.violation_report_withdraw_steps(locked)
     notices.violation_report_notify_reporter(locked)
     return locked

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from committees.choices import CommitteeKind, FundKind, QualificationLevel, StreetKind
 from committees.interchange import export_org, import_org
+from committees.interchange.importer import Scope
 from committees.models import (
     Committee,
     CommitteeYear,
@@ -1072,3 +1073,14 @@ def test_export_command_user_option_limits_the_scope(rich_world, street_officer,
     run("export_org", str(path), "--user", street_officer.username)
 
     assert {row["code"] for row in read_export(path)["committees"]} == {"310101013001", "310101013018", "310101013023"}
+
+
+def test_the_units_above_a_street_officers_street_are_read_only_to_him(world, street_officer, district_staff):
+    """restrict() lets a street officer read his district; reading it never makes it (or a new street in it) his."""
+    scope = Scope(street_officer)
+    assert scope.place("310101") == "read_only"
+    assert scope.place("310101099") == "read_only"  # a street that does not exist yet, in his district
+    assert scope.place("310101013") == "inside"
+    assert scope.place("310101013099") == "inside"  # a new committee of his own street
+    assert scope.place("310104001") == "outside"
+    assert Scope(district_staff).place("310101099") == "inside"

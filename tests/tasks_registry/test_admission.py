@@ -49,14 +49,14 @@ def test_working_days_skip_weekends() -> None:
     assert working_days_between(datetime.date(2026, 3, 2), datetime.date(2026, 3, 16)) == 10
 
 
-def test_a_request_for_one_streets_committees_goes_to_the_street_first(world, department_staff,
+def test_a_request_for_one_streets_committees_goes_to_the_street_first(world, district_staff, department_staff,
                                                                       street_officer) -> None:  # noqa: ANN001
     request = submit(new_request(department_staff, world, committees=[world.baoxing, world.hankou]))
     assert (request.status, request.street) == ("street_review", world.waitan)
     assert request.review_due_on == datetime.date(2026, 3, 23)  # 15 working days
 
 
-def test_a_request_for_the_whole_district_goes_to_the_district(world, department_staff) -> None:  # noqa: ANN001
+def test_a_request_for_the_whole_district_goes_to_the_district(world, district_staff, department_staff) -> None:  # noqa: ANN001
     request = submit(new_request(department_staff, world, scope="district"))
     assert request.status == "district_review" and request.street is None
 
@@ -109,7 +109,7 @@ def test_a_returned_request_is_revised_and_resubmitted_by_the_applicant(world, d
     assert submit(request).status == "district_review"
 
 
-def test_nobody_reviews_their_own_request(world, street_officer) -> None:  # noqa: ANN001
+def test_nobody_reviews_their_own_request(world, district_staff, street_officer) -> None:  # noqa: ANN001
     colleague = UserFactory(username="waitan2", role="street", district=world.huangpu, street=world.waitan)
     request = submit(new_request(street_officer, world, committees=[world.baoxing]))
     assert request.status == "street_review"

@@ -120,7 +120,7 @@ def test_submit_edit_and_comment_follow_their_actions(api, world, department_sta
     assert api.post(f"{base}/comment/", {"text": "意见"}, format="json").status_code == 404
 
 
-def test_the_lone_street_officers_request_says_where_it_went(api, world, street_officer) -> None:  # noqa: ANN001
+def test_the_lone_street_officers_request_says_where_it_went(api, world, district_staff, street_officer) -> None:  # noqa: ANN001
     start = datetime.date.today() + datetime.timedelta(days=80)
     api.force_authenticate(street_officer)
     created = api.post("/api/v1/admission-requests/", {

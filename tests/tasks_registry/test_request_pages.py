@@ -21,7 +21,7 @@ def _form(world, **overrides) -> dict:  # noqa: ANN001
             "starts_on": start, "ends_on": start + datetime.timedelta(days=90), **overrides}
 
 
-def test_a_street_officer_files_and_submits_a_request(client, world, street_officer) -> None:  # noqa: ANN001
+def test_a_street_officer_files_and_submits_a_request(client, world, district_staff, street_officer) -> None:  # noqa: ANN001
     """The street reviews it first, by a colleague: nobody reviews their own request (test_admission.py;
     without a colleague it goes to the district: test_review_routing.py)."""
     UserFactory(username="waitan2", role="street", district=world.huangpu, street=world.waitan)
@@ -112,7 +112,7 @@ def test_queue_and_timeline_keep_their_query_count(client, world, department_sta
         assert client.get(reverse("tasks:request_detail", args=[first.pk])).status_code == 200
 
 
-def test_the_duplicate_check_sees_the_whole_district_but_only_titles_and_states(client, world, street_officer,
+def test_the_duplicate_check_sees_the_whole_district_but_only_titles_and_states(client, world, district_staff, street_officer,
                                                                                  outsider, department_staff,
                                                                                  other_district_staff) -> None:  # noqa: ANN001
     """Issue 11: a street officer finds what another street filed (open, in review), without a way into it."""
@@ -166,7 +166,7 @@ def test_a_draft_without_targets_is_saved_and_its_submission_says_what_is_missin
     assert request.status == "draft"
 
 
-def test_a_new_request_refused_at_submission_is_revised_not_filed_twice(client, world, street_officer) -> None:  # noqa: ANN001
+def test_a_new_request_refused_at_submission_is_revised_not_filed_twice(client, world, district_staff, street_officer) -> None:  # noqa: ANN001
     client.force_login(street_officer)
     refused = client.post(reverse("tasks:request_new"), {**_form(world, scope="streets"), "submit": "1"})
     request = AdmissionRequest.objects.get()

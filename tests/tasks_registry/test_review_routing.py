@@ -51,7 +51,7 @@ class TestTheLoneStreetOfficer:
         request.refresh_from_db()
         assert request.status == "approved"
 
-    def test_his_own_queue_stays_empty(self, client, world, street_officer) -> None:  # noqa: ANN001
+    def test_his_own_queue_stays_empty(self, client, world, district_staff, street_officer) -> None:  # noqa: ANN001
         submit(new_request(street_officer, world, committees=[world.baoxing]))
         client.force_login(street_officer)
         queue = client.get(reverse("tasks:request_list"), {"tab": "queue"})
@@ -71,6 +71,22 @@ class TestTheLoneStreetOfficer:
     def test_an_inactive_colleague_does_not_count(self, world, street_officer, district_staff) -> None:  # noqa: ANN001
         UserFactory(username="waitan2", role="street", district=world.huangpu, street=world.waitan, is_active=False)
         assert submit(new_request(street_officer, world, committees=[world.baoxing])).status == "district_review"
+
+
+class TestTheLoneDistrictReviewer:
+    def test_her_own_request_is_refused_before_it_waits_forever(self, client, world, district_staff) -> None:  # noqa: ANN001
+        client.force_login(district_staff)
+        response = client.post(reverse("tasks:request_new"), {**_form(world), "submit": "1"})
+        request = AdmissionRequest.objects.get()
+        assert request.status == "draft"  # kept as a draft: nothing waits for nobody
+        told = response.context["form"].non_field_errors()
+        assert any("没有可以审核这份申请的人" in m for m in told), told
+        assert not Notification.objects.exists()
+
+    def test_with_a_colleague_it_goes_to_the_colleague(self, world, district_staff) -> None:  # noqa: ANN001
+        colleague = UserFactory(username="huangpu2", role="district", district=world.huangpu)
+        request = submit(new_request(district_staff, world, committees=[world.baoxing, world.yunnan]))
+        assert request.status == "district_review" and _to_review(request) == {colleague}
 
 
 def _told(step):  # noqa: ANN001, ANN202
@@ -126,3 +142,23 @@ def test_the_overdue_reminder_goes_to_the_queue_only(world, personas) -> None:  
         assert reminded == declared[name], name
         assert reminded == {person for person in personas.values()
                             if AdmissionRequest.objects.restrict(person, "review").filter(pk=request.pk).exists()}, name
+
+
+def test_a_decided_review_leaves_nobodys_bell(world, street_officer, district_staff,
+                                               django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    """Issue 11: nobody sees a review they cannot act on, the bell included."""
+    from portal.core.notifications import unread_count
+
+    colleague = UserFactory(username="huangpu2", role="district", district=world.huangpu)
+    waitan2 = UserFactory(username="waitan2", role="street", district=world.huangpu, street=world.waitan)
+    with django_capture_on_commit_callbacks(execute=True):  # the bell's cached counts are cleared on commit
+        request = submit(new_request(street_officer, world, committees=[world.baoxing]))
+    assert _to_review(request) == {waitan2} and unread_count(waitan2) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        admission_request_approve(actor=waitan2, pk=request.pk)  # the street passes it on
+    assert unread_count(waitan2) == 0
+    assert unread_count(district_staff) == unread_count(colleague) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        admission_request_return(actor=colleague, pk=request.pk, reason="请补充法律依据")
+    assert unread_count(district_staff) == unread_count(colleague) == 0  # the other reviewer's notice is gone too
+    assert unread_count(street_officer) == 1  # the applicant's "returned" notice stays
