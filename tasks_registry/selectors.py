@@ -85,7 +85,7 @@ class SimilarRequest:
 
 
 def similar_titles(*, actor: User, title: str, exclude_request: int | None = None) -> dict[str, list[Any]]:
-    """While filing: published list items and open requests of the whole district whose titles look like
+    """While filing: published list items and requests under way or admitted, of the whole district, whose titles look like
     `title` (restrict(user, "find_similar")), so a task already admitted is reused, not applied for twice."""
     title = title.strip()
     if len(title) < 2:

@@ -103,9 +103,10 @@ class AdmissionRequest(ScopedModel):
         "comment": Action(at={"street": Q(status="street_review"),
                               "district": Q(status__in=[*_REVIEWED, "returned"])},
                           owner=Q(status__in=["draft", *_REVIEWED, "returned"]), grant=None),
-        # While filing: titles and states of the district's open requests, whoever filed them.
+        # While filing: titles and states of the district's requests under way or admitted, whoever filed them
+        # (an admitted one's item may still sit on a draft list, out of the items' duplicate check).
         "find_similar": Action(perm="add", scope_at="district", grant=None, owner=Q(status="draft"),
-                               at=every_level(Q(status__in=[*_REVIEWED, "returned"]))),
+                               at=every_level(Q(status__in=[*_REVIEWED, "returned", "approved"]))),
     }
 
     class Meta:

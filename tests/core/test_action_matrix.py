@@ -490,11 +490,13 @@ EXPECTED: dict[tuple[type[models.Model], str], Table] = {
         "street_officer": STREET_FILED | {"department_at_waitan"},
         "outsider": {"department_at_nanjing"},
     },
+    # The district's requests under way and those already admitted (their item may sit on a list still in
+    # draft), whoever filed them: "already admitted" is found (issue 11).
     (AdmissionRequest, "find_similar"): {
-        "district_staff": REQUESTS_UNDER_WAY, "other_district_staff": {"xuhui_at_district"},
-        "department_staff": REQUESTS_UNDER_WAY | {"department_draft"},
-        "street_officer": REQUESTS_UNDER_WAY | {"street_draft"},
-        "outsider": REQUESTS_UNDER_WAY,
+        "district_staff": REQUESTS_UNDER_WAY | {"department_approved"}, "other_district_staff": {"xuhui_at_district"},
+        "department_staff": REQUESTS_UNDER_WAY | {"department_draft", "department_approved"},
+        "street_officer": REQUESTS_UNDER_WAY | {"street_draft", "department_approved"},
+        "outsider": REQUESTS_UNDER_WAY | {"department_approved"},
     },
     (AdmissionRequest, "delete"): NOBODY,
     # Violation reports: a committee reports; its district accepts, transfers and closes while it is open; the
@@ -596,7 +598,7 @@ GRANTEE: dict[tuple[type[models.Model], str], set[str]] = {
                                                  "street_returned", "street_at_district"},
     (AdmissionRequest, "add"): NONE, (AdmissionRequest, "change"): NONE, (AdmissionRequest, "submit"): NONE,
     (AdmissionRequest, "review"): {"department_at_nanjing"}, (AdmissionRequest, "comment"): {"department_at_nanjing"},
-    (AdmissionRequest, "find_similar"): REQUESTS_UNDER_WAY, (AdmissionRequest, "delete"): NONE,
+    (AdmissionRequest, "find_similar"): REQUESTS_UNDER_WAY | {"department_approved"}, (AdmissionRequest, "delete"): NONE,
     # Reports: the granted committees' are read, reporter included (identify is grant="view"); handling is the
     # district's, whatever grant a street officer holds.
     (ViolationReport, "view"): {"yunnan_transferred"} | REPORTS_WAITAN, (ViolationReport, "add"): NONE,
@@ -641,7 +643,8 @@ ADMIN: dict[tuple[type[models.Model], str], set[str] | frozenset[str]] = {
     (AdmissionRequest, "add"): NONE, (AdmissionRequest, "change"): NONE, (AdmissionRequest, "submit"): NONE,
     (AdmissionRequest, "review"): {"department_at_district", "department_at_waitan", "department_at_nanjing",
                                    "street_own_review", "street_at_district", "xuhui_at_district"},
-    (AdmissionRequest, "comment"): REQUESTS_OPEN, (AdmissionRequest, "find_similar"): REQUESTS_OPEN,
+    (AdmissionRequest, "comment"): REQUESTS_OPEN,
+    (AdmissionRequest, "find_similar"): REQUESTS_OPEN | {"department_approved"},
     (AdmissionRequest, "delete"): EVERY_ROW,
     (ViolationReport, "view"): EVERY_ROW, (ViolationReport, "add"): EVERY_ROW, (ViolationReport, "change"): EVERY_ROW,
     (ViolationReport, "handle"): {"baoxing_submitted", "baoxing_transferred", "hankou_accepted", "yunnan_transferred",

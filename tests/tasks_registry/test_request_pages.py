@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tasks_registry.models import AdmissionRequest, RequestEvent
+from tasks_registry.models import AdmissionRequest, RequestEvent, TaskItem
+from tasks_registry.services.admission import admission_request_approve
 from tests.support.factories import UserFactory
 from tests.tasks_registry.test_admission import new_request, submit
 from tests.tasks_registry.test_lists_and_dispatch import make_list
@@ -126,6 +127,19 @@ def test_the_duplicate_check_sees_the_whole_district_but_only_titles_and_states(
         ("老年人助餐点需求摸排", "区级审核中", None),  # 南京东路's: seen, not opened
         ("老年人助餐需求调查草稿", "草稿", mine.pk)}
     assert not AdmissionRequest.objects.restrict(street_officer).filter(pk=theirs.pk).exists()
+
+
+def test_the_duplicate_check_finds_a_task_already_admitted_onto_a_list_still_in_draft(client, world, district_staff,
+                                                                                     street_officer,
+                                                                                     department_staff) -> None:  # noqa: ANN001
+    """Approving files the item on the district's list of the year it starts, which may still be a draft (not
+    among the published items the check reads): the admitted request itself is found."""
+    admitted = submit(new_request(department_staff, world, scope="district", title="垃圾分类入户宣传"))
+    admission_request_approve(actor=district_staff, pk=admitted.pk)
+    assert not TaskItem.objects.restrict(street_officer, "find_similar").filter(title="垃圾分类入户宣传").exists()
+    client.force_login(street_officer)
+    found = client.get(reverse("tasks:request_similar"), {"title": "垃圾分类入户宣传"}).context["similar"]["requests"]
+    assert [(r.title, r.status) for r in found] == [("垃圾分类入户宣传", "已准入并报备")]
 
 
 @pytest.mark.parametrize("action", ["approve", "reject", "return"])
