@@ -10,7 +10,6 @@ from certificates.choices import SealItem
 from certificates.models import CertificateType
 from certificates.names import split_names, validate_names
 from committees.models import District
-from committees.models.annual import YEAR_MAX, YEAR_MIN
 from portal.core.forms import BootstrapFormMixin
 
 PK_MAX = 2**31 - 1  # the largest key of an integer column
@@ -79,12 +78,6 @@ class SealUseForm(BootstrapFormMixin, forms.Form):
 
 
 # --- query strings -----------------------------------------------------------------------------------------------
-class StatisticsQueryForm(forms.Form):
-    """?year= of the statistics page, within the years the API accepts too (api StatisticsQuerySerializer)."""
-
-    year = forms.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
-
-
 class OverrideQueryForm(forms.Form):
     """?override= of "add a district type": the national or city type to adapt."""
 

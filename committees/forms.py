@@ -3,9 +3,21 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from committees.interchange.services import check_upload
-from committees.models import Committee, CommitteeYear, CommunityWorker, Qualification
+from committees.models import YEAR_MAX, YEAR_MIN, Committee, CommitteeYear, CommunityWorker, Qualification
 from portal.accounts.models import User
 from portal.core.forms import BootstrapFormMixin
+
+
+class YearForm(forms.Form):
+    """`?year=` of a page: a year the portal knows (YEAR_MIN to YEAR_MAX), or nothing (the page's default).
+    The one year parser of the pages; the API's serializers take the same bounds."""
+
+    year = forms.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
+
+    @classmethod
+    def year_or(cls, data: object, default: int | None) -> int | None:
+        form = cls(data)
+        return (form.cleaned_data["year"] if form.is_valid() else None) or default
 
 
 class CommitteeYearForm(BootstrapFormMixin, forms.ModelForm):

@@ -50,7 +50,7 @@ class TaskItemFilterSet(ItemSearchFilterSet):
 
 class PublicTaskItemFilterSet(ItemSearchFilterSet):
     """The public page's search: a district's published items with the city's (which apply in every
-    district), by task, number or unit. Its year is the page's own (forms.YearForm)."""
+    district), by task, number or unit. Its year is the page's own (committees.forms.YearForm)."""
 
     district = django_filters.CharFilter(method="filter_district", max_length=6, label=_("district"))
 

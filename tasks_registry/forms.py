@@ -1,5 +1,4 @@
 from pathlib import Path
-from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -7,20 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, Department, Street
-from committees.models.annual import YEAR_MAX, YEAR_MIN
-from portal.core.exceptions import DomainError
 from portal.core.forms import BootstrapFormMixin
 from tasks_registry.models import AdmissionRequest, TaskItem, TaskList, ViolationReport
 
 _DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
-    """A service's refusal on the form: its message above the fields, and each field's reason on the field."""
-    form.add_error(None, error.message)
-    for field, messages in error.fields.items():
-        if field in form.fields:
-            form.add_error(field, messages)
 
 
 class TaskListForm(BootstrapFormMixin, forms.ModelForm):
@@ -110,17 +99,6 @@ class AdmissionRequestForm(BootstrapFormMixin, forms.ModelForm):
         # As the applicant types, HTMX shows the list items and open requests that look alike.
         self.fields["title"].widget.attrs.update({"autocomplete": "off", "hx-get": similar, "hx-target": "#similar",
                                                   "hx-trigger": "input changed delay:300ms", "hx-swap": "outerHTML"})
-
-
-class YearForm(forms.Form):
-    """`?year=` of a page: a year the portal knows, or nothing (the page's default)."""
-
-    year = forms.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
-
-    @classmethod
-    def year_or(cls, data: Any, default: int) -> int:
-        form = cls(data)
-        return (form.cleaned_data["year"] if form.is_valid() else None) or default
 
 
 class SimilarForm(forms.Form):

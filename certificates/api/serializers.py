@@ -62,7 +62,7 @@ class VoidSerializer(serializers.Serializer):
 
 
 class StatisticsQuerySerializer(serializers.Serializer):
-    """?year=, within the years the statistics page accepts too (forms.StatisticsQueryForm); by default this year."""
+    """?year=, within the years the statistics page accepts too (committees.forms.YearForm); by default this year."""
 
     year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
 

@@ -10,18 +10,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from certificates import selectors, services
-from certificates.forms import RegistrationForm, SealUseForm, StatisticsQueryForm, VoidForm
+from certificates.forms import RegistrationForm, SealUseForm, VoidForm
 from certificates.models import Registration, SealUse
+from committees.forms import YearForm
 from portal.core.exceptions import DomainError
 from portal.core.scoping import own_level
-from portal.core.views import get_scoped_or_404, paginate, require_perm
-
-
-def _add_domain_error(form: RegistrationForm | SealUseForm | VoidForm, error: DomainError) -> None:
-    for field, problems in error.fields.items():
-        form.add_error(field if field in form.fields else None, problems)
-    if not error.fields:
-        form.add_error(None, error.message)
+from portal.core.views import add_domain_error, get_scoped_or_404, paginate, require_perm
 
 
 @login_required
@@ -51,7 +45,7 @@ def register_new(request: HttpRequest) -> HttpResponse:
         try:
             registration = services.registration_create(actor=request.user, committee=committee, **form.cleaned_data)
         except DomainError as error:
-            _add_domain_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("Registered as No. {number}.").format(number=registration.number))
             return redirect("certificates:register_detail", pk=registration.pk)
@@ -78,7 +72,7 @@ def register_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form = VoidForm()
                 messages.error(request, _("This registration was already voided; its number stays used."))
             except DomainError as error:
-                _add_domain_error(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("The registration was voided; its number stays used."))
                 return redirect("certificates:register_detail", pk=pk)
@@ -109,7 +103,7 @@ def seal_register(request: HttpRequest) -> HttpResponse:
             try:
                 services.seal_use_create(actor=request.user, committee=committee, **form.cleaned_data)
             except DomainError as error:
-                _add_domain_error(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("The seal use was registered."))
                 return redirect("certificates:seals")
@@ -120,7 +114,6 @@ def seal_register(request: HttpRequest) -> HttpResponse:
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
     require_perm(request, Registration, "view")
-    query = StatisticsQueryForm(request.GET)
-    year = query.cleaned_data.get("year") if query.is_valid() else None  # not a year: this year's figures
+    year = YearForm.year_or(request.GET, None)  # not a year: this year's figures
     data = selectors.registration_statistics(actor=request.user, year=year)
     return render(request, "certificates/statistics.html", {"year": data["year"], "data": data})

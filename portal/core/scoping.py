@@ -44,7 +44,9 @@ _CHAINS = {
     "street": ("district", "street"),
     "committee": ("district", "street", "committee"),
 }
-PathSpec = str | Callable[["User"], Q]
+# A lookup from the row to the unit ("committee__street"), or a function of unit codes giving the rows under
+# them, for a level no single lookup reaches (the committees a request is aimed at).
+PathSpec = str | Callable[[list[Any]], Q]
 
 
 @dataclass(frozen=True)
@@ -156,8 +158,9 @@ def user_grants(user: User) -> dict[str, dict[str, set[str]]]:
     return grants
 
 
-def _path_q(path: PathSpec, user: User, unit_id: Any) -> Q:
-    return path(user) if callable(path) else Q(**{path: unit_id})
+def _path_q(path: PathSpec, codes: list[Any]) -> Q:
+    """The rows under the units `codes` at one level."""
+    return path(codes) if callable(path) else Q(**{f"{path}__in": codes}) if len(codes) > 1 else Q(**{path: codes[0]})
 
 
 def scope_q(model: type[models.Model], user: User, *, grant: str | None = "view", level: str | None = None) -> Q:
@@ -171,14 +174,13 @@ def scope_q(model: type[models.Model], user: User, *, grant: str | None = "view"
     # The most specific level the model knows that is not below the user's own level.
     for candidate in reversed(chain):
         if candidate in paths and units[candidate]:
-            q = _path_q(paths[candidate], user, units[candidate])
+            q = _path_q(paths[candidate], [units[candidate]])
             break
     if grant is None:
         return q
     for grant_level, ids in user_grants(user)[grant].items():
-        path = paths.get(grant_level)
-        if ids and isinstance(path, str):
-            q |= Q(**{f"{path}__in": sorted(ids)})
+        if ids and grant_level in paths:
+            q |= _path_q(paths[grant_level], sorted(ids))
     return q
 
 
@@ -281,10 +283,9 @@ class ScopedModel(models.Model):
     Provides `objects.restrict()`; subclasses declare
     - `scope_paths`: the lookup from a row to each level, e.g.
       `{"district": "committee__street__district", "street": "committee__street", "committee": "committee"}`,
-      or a function of the user giving a filter, for a level not reached by one lookup. Such a function may
-      read only the user's units (people_who_may() asks one person for all who share role and units), and
-      explicit grants do not widen a level reached by a function (grants name units, a function has none);
-      the "district" path must be a lookup (notification candidates are the row's district's people);
+      or a function of a list of unit codes giving the rows under them, for a level not reached by one lookup
+      (it is asked with the user's own unit, and with the units granted to them at that level); the
+      "district" path must be a lookup (notification candidates are the row's district's people);
     - `owner_path`: the person a row belongs to (its applicant), for `Action.owner` / `Action.not_owner`;
     - `actions`: the named actions beyond view, add, change and delete, or those redefined.
     """

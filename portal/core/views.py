@@ -9,6 +9,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from portal.core.exceptions import DomainError
 from portal.core.scoping import may_ever
 from portal.core.services import record_save
 
@@ -48,6 +49,17 @@ def add_validation_errors(form: BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def add_domain_error(form: BaseForm, error: DomainError) -> None:
+    """A service's refusal on the form: each field's reason on its field (or above the fields when the form
+    has no such field), and the message above the fields unless a field already says it."""
+    said = set()
+    for field, problems in error.fields.items():
+        form.add_error(field if field in form.fields else None, problems)
+        said.update(str(problem) for problem in problems)
+    if error.message not in said:
+        form.add_error(None, error.message)
 
 
 def save_form(request: HttpRequest, form: BaseForm, instance: Model) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,36 +11,34 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Committee, District
-from portal.core.scoping import Action, ScopedModel, every_level, unit_of
+from committees.models import Committee, District, Street
+from portal.core.scoping import Action, ScopedModel, every_level
 from tasks_registry.choices import Category, RequestEventKind, RequestScope, RequestStatus
 
 from .lists import TaskItem
 
-if TYPE_CHECKING:
-    from portal.accounts.models import User
-
 __all__ = ["AdmissionRequest", "RequestEvent"]
 
 
-def _targeting_street(user: User) -> Q:
-    """Requests a street officer sees: reviewed by their street, or aimed at it, at its committees or at the
-    whole district (which targets every committee of it, as their staff see: _targeting_committee)."""
-    street = unit_of(user, "street")
-    through_streets = AdmissionRequest.streets.through.objects.filter(street_id=street)
-    through_committees = AdmissionRequest.committees.through.objects.filter(committee__street_id=street)
-    return (Q(street_id=street) | Q(scope="streets", pk__in=through_streets.values("admissionrequest_id"))
+def _targeting_streets(codes: list[str]) -> Q:
+    """Requests the people of streets `codes` see: reviewed by the street, or aimed at it, at its committees or
+    at its whole district (which targets every committee of it, as their staff see: _targeting_committees)."""
+    through_streets = AdmissionRequest.streets.through.objects.filter(street_id__in=codes)
+    through_committees = AdmissionRequest.committees.through.objects.filter(committee__street_id__in=codes)
+    return (Q(street_id__in=codes) | Q(scope="streets", pk__in=through_streets.values("admissionrequest_id"))
             | Q(scope="committees", pk__in=through_committees.values("admissionrequest_id"))
-            | Q(scope="district", district_id=unit_of(user, "district")))
+            | Q(scope="district", district_id__in=Street.objects.filter(pk__in=codes).values("district_id")))
 
 
-def _targeting_committee(user: User) -> Q:
-    """Requests a committee sees: those that would reach it (chosen, its street, or its whole district)."""
-    through_streets = AdmissionRequest.streets.through.objects.filter(street_id=unit_of(user, "street"))
-    through_committees = AdmissionRequest.committees.through.objects.filter(committee_id=unit_of(user, "committee"))
+def _targeting_committees(codes: list[str]) -> Q:
+    """Requests the people of committees `codes` see: those that would reach them (chosen, their street, or
+    their whole district)."""
+    committees = Committee.objects.filter(pk__in=codes)
+    through_streets = AdmissionRequest.streets.through.objects.filter(street_id__in=committees.values("street_id"))
+    through_committees = AdmissionRequest.committees.through.objects.filter(committee_id__in=codes)
     return (Q(scope="committees", pk__in=through_committees.values("admissionrequest_id"))
             | Q(scope="streets", pk__in=through_streets.values("admissionrequest_id"))
-            | Q(scope="district", district_id=unit_of(user, "district")))
+            | Q(scope="district", district_id__in=committees.values("street__district_id")))
 
 
 _REVIEWED = ["street_review", "district_review"]
@@ -85,8 +82,8 @@ class AdmissionRequest(ScopedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    scope_paths = {"district": "district", "department": "department", "street": _targeting_street,
-                   "committee": _targeting_committee}
+    scope_paths = {"district": "district", "department": "department", "street": _targeting_streets,
+                   "committee": _targeting_committees}
     owner_path = "applicant"
     actions = {
         # A draft is its applicant's alone until submitted.

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from committees.forms import YearForm
 from portal.core.exceptions import DomainError
 from portal.core.views import paginate, require_perm
-from tasks_registry.forms import DispatchForm, UnlistedForm, YearForm
+from tasks_registry.forms import DispatchForm, UnlistedForm
 from tasks_registry.models import Dispatch, TaskItem
 from tasks_registry.selectors import (
     burden,

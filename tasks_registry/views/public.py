@@ -4,11 +4,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from committees.forms import YearForm
 from committees.models import District
 from portal.core.views import paginate
 from tasks_registry.choices import ListStatus
 from tasks_registry.filtersets import PublicTaskItemFilterSet
-from tasks_registry.forms import YearForm
 from tasks_registry.models import TaskItem, TaskList
 
 

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from committees.models import Department
 from portal.core.exceptions import DomainError
 from portal.core.scoping import may_ever
-from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm
-from tasks_registry.forms import HandleReportForm, ReplyForm, ViolationReportForm, add_domain_error
+from portal.core.views import add_domain_error, add_validation_errors, get_scoped_or_404, paginate, require_perm
+from tasks_registry.forms import HandleReportForm, ReplyForm, ViolationReportForm
 from tasks_registry.models import ViolationReport
 from tasks_registry.selectors import ACTOR, violation_report_list
 from tasks_registry.services.reports import (

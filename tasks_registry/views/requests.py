@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.exceptions import DomainError
-from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm, template_for
+from portal.core.views import add_domain_error, add_validation_errors, get_scoped_or_404, paginate, require_perm, template_for
 from tasks_registry.choices import RequestEventKind
-from tasks_registry.forms import AdmissionRequestForm, CommentForm, ReviewForm, SimilarForm, add_domain_error
+from tasks_registry.forms import AdmissionRequestForm, CommentForm, ReviewForm, SimilarForm
 from tasks_registry.models import AdmissionRequest
 from tasks_registry.selectors import (
     ACTOR,

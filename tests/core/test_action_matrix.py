@@ -4,9 +4,8 @@ For each model there is a fixed set of rows, one per unit of the conftest world 
 one per state), made with the factories; for each (model, action) a DECLARED table says which of those rows each
 persona reaches. A persona a table leaves out reaches none of them; the anonymous visitor and an inactive user
 reach nothing, ever. The tables come from DOMAIN.md ("Who uses it", "Task admission", "Certificates") and the
-comments on the Action declarations, not from what the code answers today: where the two disagree, the domain's
-answer stays here and the cell is listed in DISAGREEMENTS (a strict xfail, so the fix turns it into a failure
-that asks for the entry to go).
+comments on the Action declarations, not from what the code answers today: where the two disagree, the
+domain's answer stays here and the code is fixed.
 
 What the actions mean for rows:
 - `view`, and a named action (`review`, `void`…): the rows the persona may do it to.
@@ -659,8 +658,8 @@ ADMIN: dict[tuple[type[models.Model], str], set[str] | frozenset[str]] = {
     (Registration, "change"): NONE, (Registration, "delete"): NONE,
 }
 # "xuhui_grantee": a member of 徐汇区's staff holding a read-write grant on the whole of 黄浦区 (a district grant, given
-# by hand). Committee grants can never show grant widening on requests (their street and committee paths are
-# functions, which grants do not widen) nor on reports' handling (a district's action): this persona can. A
+# by hand). Committee grants cannot show grant widening of a district's actions (reviewing at the district,
+# handling reports): this persona can. A
 # read-write grant widens every action a grant may widen to what 黄浦区's own staff reach; an action that no grant
 # widens (review, handle, reply, publish, the lists' add/change/carry/exit, the catalogue's writes, confirming
 # an import, the duplicate check, commenting, a committee's registrations) stays 徐汇区's. Per (model, action):
@@ -695,15 +694,6 @@ XUHUI_GRANTEE: dict[tuple[type[models.Model], str], set[str]] = {
 }
 OWN_TABLES = {"grantee": GRANTEE, "admin": ADMIN, "xuhui_grantee": XUHUI_GRANTEE}
 
-# Cells where the code answers otherwise than the domain, for the lead to decide: (model, action) -> (the
-# personas whose cell differs, why the domain expects what the table says).
-DISAGREEMENTS: dict[tuple[type[models.Model], str], tuple[set[str], str]] = {
-    (AdmissionRequest, "view"): ({"grantee"}, (
-        "a read grant on a committee reads what its staff read (README: read access to a committee), so the requests "
-        "aimed at 宝兴/汉口路; restrict() widens no level reached by a function (street, committee paths), so "
-        "committee grants never reach requests, and no grant on a committee can widen `review` either")),
-}
-
 
 # --- the tests -------------------------------------------------------------------------------------------------
 
@@ -711,10 +701,8 @@ DISAGREEMENTS: dict[tuple[type[models.Model], str], tuple[set[str], str]] = {
 def _cases() -> Iterator[Any]:
     for model in scoped_models():
         for action in model_actions(model):
-            personas, reason = DISAGREEMENTS.get((model, action), (set(), ""))
             for persona in PERSONAS:
-                marks = [pytest.mark.xfail(strict=True, reason=reason)] if persona in personas else []
-                yield pytest.param(model, action, persona, id=f"{model._meta.label}-{action}-{persona}", marks=marks)
+                yield pytest.param(model, action, persona, id=f"{model._meta.label}-{action}-{persona}")
 
 
 @dataclass
@@ -822,12 +810,8 @@ def test_no_declaration_is_stale() -> None:
     assert set(OWN_TABLES) == set(OWN_PERSONAS)
     for persona, tables in OWN_TABLES.items():
         assert not set(tables) - known, (persona, set(tables) - known)
-    assert not set(DISAGREEMENTS) - known
     named = {persona for table in EXPECTED.values() for persona in table}
     assert named <= set(CONFTEST_PERSONAS), named - set(CONFTEST_PERSONAS)
-    for (model, action), (personas, reason) in DISAGREEMENTS.items():
-        assert personas and reason, f"({model.__name__}, {action!r}): name the personas and the reason"
-        assert personas <= set(PERSONAS), personas - set(PERSONAS)
 
 
 def test_the_matrix_plays_every_persona_of_the_conftest(matrix, db) -> None:  # noqa: ANN001
