@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.choices import SealItem
 from certificates.models import CertificateType, Registration, SealUse
-from committees.filtersets import code_filter
+from committees.filtersets import YearFilter, code_filter
 
 
 class CertificateTypeFilterSet(django_filters.FilterSet):
@@ -22,6 +22,7 @@ class RegistrationFilterSet(django_filters.FilterSet):
     certificate_type = django_filters.NumberFilter(field_name="certificate_type", label=_("certificate"))
     voided = django_filters.BooleanFilter(field_name="voided_at", lookup_expr="isnull", exclude=True,
                                           label=_("voided"))
+    year = YearFilter()
 
     class Meta:
         model = Registration

@@ -11,6 +11,7 @@ from committees.models import (
     SpaceStandard,
     Street,
 )
+from portal.core.admin import QueryInitialMixin
 
 
 class CodeReadonlyOnChange:
@@ -35,7 +36,7 @@ class StreetAdmin(CodeReadonlyOnChange, admin.ModelAdmin):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(CodeReadonlyOnChange, admin.ModelAdmin):
+class CommitteeAdmin(QueryInitialMixin, CodeReadonlyOnChange, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "street", "established_on", "dissolved_on", "transition"]
     list_filter = ["kind", "transition", "street__district"]
     search_fields = ["code", "name"]
@@ -44,7 +45,7 @@ class CommitteeAdmin(CodeReadonlyOnChange, admin.ModelAdmin):
 
 
 @admin.register(CommitteeYear)
-class CommitteeYearAdmin(admin.ModelAdmin):
+class CommitteeYearAdmin(QueryInitialMixin, admin.ModelAdmin):
     list_display = ["committee", "year", "households", "resident_households", "office_area_m2", "elder_area_m2", "work_fund_yuan"]
     list_filter = ["year"]
     search_fields = ["committee__code", "committee__name"]
@@ -58,7 +59,7 @@ class QualificationInline(admin.TabularInline):
 
 
 @admin.register(CommunityWorker)
-class CommunityWorkerAdmin(admin.ModelAdmin):
+class CommunityWorkerAdmin(QueryInitialMixin, admin.ModelAdmin):
     list_display = ["code", "name", "position", "committee", "hired_on", "left_on"]
     search_fields = ["code", "name", "committee__name"]
     list_select_related = ["committee"]
@@ -67,7 +68,7 @@ class CommunityWorkerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(admin.ModelAdmin):
+class QualificationAdmin(QueryInitialMixin, admin.ModelAdmin):
     list_display = ["worker", "level", "obtained_on"]
     list_filter = ["level"]
     search_fields = ["worker__code", "worker__name"]
@@ -75,7 +76,7 @@ class QualificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommunityFund)
-class CommunityFundAdmin(admin.ModelAdmin):
+class CommunityFundAdmin(QueryInitialMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "street", "established_on"]
     list_filter = ["kind"]
     search_fields = ["name", "street__name"]

@@ -1,9 +1,12 @@
 """FilterSets shared by the pages and the API (django-filter)."""
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from committees.forms import YearForm
 from committees.models import (
     Committee,
     CommitteeYear,
@@ -13,6 +16,20 @@ from committees.models import (
     Qualification,
     Street,
 )
+
+
+class YearFilter(django_filters.NumberFilter):
+    """`year=`, read as the pages read it (committees.forms.YearForm's field: YEAR_MIN to YEAR_MAX). Anything else
+    is the filter's error: the API answers 400 naming `year`; a page leaves the filter out (issue 12)."""
+
+    field_class = type(YearForm.base_fields["year"])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        year = YearForm.base_fields["year"]
+        kwargs.setdefault("min_value", year.min_value)
+        kwargs.setdefault("max_value", year.max_value)
+        kwargs.setdefault("label", _("year"))
+        super().__init__(*args, **kwargs)
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -60,6 +77,7 @@ class CommitteeYearFilterSet(django_filters.FilterSet):
     committee = code_filter("committee", _("committee"))
     street = code_filter("committee__street", _("street"))
     district = code_filter("committee__street__district", _("district"))
+    year = YearFilter()
 
     class Meta:
         model = CommitteeYear

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from committees.filtersets import YearFilter
 from portal.core.scoping import may_ever
 from tasks_registry.choices import ListLevel
 from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
@@ -23,6 +24,7 @@ class TitleSearchFilterSet(django_filters.FilterSet):
 
 class TaskListFilterSet(django_filters.FilterSet):
     district = django_filters.CharFilter(field_name="district", label=_("district"))
+    year = YearFilter()
 
     class Meta:
         model = TaskList
@@ -41,7 +43,7 @@ class ItemSearchFilterSet(TitleSearchFilterSet):
 
 class TaskItemFilterSet(ItemSearchFilterSet):
     task_list = django_filters.NumberFilter(field_name="task_list", label=_("list"))
-    year = django_filters.NumberFilter(field_name="task_list__year", label=_("year"))
+    year = YearFilter(field_name="task_list__year")
 
     class Meta:
         model = TaskItem
@@ -73,6 +75,7 @@ class DispatchFilterSet(django_filters.FilterSet):
 
 class RefusedDispatchFilterSet(django_filters.FilterSet):
     committee = django_filters.CharFilter(field_name="committee", label=_("committee"))
+    year = YearFilter()
 
     class Meta:
         model = RefusedDispatch

@@ -1,11 +1,11 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from certificates.api import views
+from portal.core.api import Router
 
 app_name = "certificates-api"
 
-router = DefaultRouter()
+router = Router()
 router.register("certificate-types", views.CertificateTypeViewSet, basename="certificatetype")
 router.register("registrations", views.RegistrationViewSet, basename="registration")
 router.register("seal-uses", views.SealUseViewSet, basename="sealuse")

@@ -1,10 +1,9 @@
-from rest_framework.routers import DefaultRouter
-
 from committees.api import views
+from portal.core.api import Router
 
 app_name = "committees-api"
 
-router = DefaultRouter()
+router = Router()
 router.register("districts", views.DistrictViewSet, basename="district")
 router.register("streets", views.StreetViewSet, basename="street")
 router.register("committees", views.CommitteeViewSet, basename="committee")

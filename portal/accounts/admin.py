@@ -3,10 +3,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
+from portal.core.admin import QueryInitialMixin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(QueryInitialMixin, BaseUserAdmin):
     list_display = ["username", "last_name", "first_name", "role", "district", "street", "committee", "is_active"]
     list_filter = ["role", "is_active", "is_superuser", "district"]
     list_select_related = ["district", "street", "committee"]

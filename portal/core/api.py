@@ -1,18 +1,23 @@
 """API plumbing shared by every app: the scoped viewset and the error format (STYLE.md B4, B5)."""
 
 import copy
+import re
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
-from django.db.models import ProtectedError
+from django.db import DatabaseError, transaction
+from django.db.models import F, ProtectedError, Q, UniqueConstraint
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.constraints import BaseConstraint
 from django.utils.translation import gettext as _
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.core.audit import snapshot
@@ -31,9 +36,71 @@ def _is_scoped_miss(exc: ObjectDoesNotExist) -> bool:
     return any(isinstance(exc, model.DoesNotExist) for model in apps.get_models() if issubclass(model, ScopedModel))
 
 
+# PostgreSQL's SQLSTATEs of a value the database refuses: not null, foreign key, unique, check; a number out of its
+# column's range, a text too long for it.
+_REFUSED_VALUE_STATES = {"23502", "23503", "23505", "23514", "22003", "22001"}
+
+
+def _constraint_fields(constraint: BaseConstraint) -> list[str]:
+    """The fields a model constraint names: a unique constraint's, or those its condition reads (`Q(hours__gte=0)`
+    -> ["hours"]), in order."""
+    if isinstance(constraint, UniqueConstraint) and constraint.fields:
+        return list(constraint.fields)
+    names: list[str] = []
+
+    def read(node: Any) -> None:
+        if isinstance(node, Q):
+            for child in node.children:
+                read(child)
+        elif isinstance(node, tuple):
+            names.append(node[0].split(LOOKUP_SEP)[0])
+            read(node[1])
+        elif isinstance(node, F):
+            names.append(node.name.split(LOOKUP_SEP)[0])
+
+    read(getattr(constraint, "condition", None))
+    return list(dict.fromkeys(names))
+
+
+def refused_value(error: DatabaseError) -> dict[str, list[str]] | None:
+    """What a database refusal says about the written values, as a serializer's errors: `{field: [message]}`, by
+    the model constraint it broke (its violation_error_message), or by the column PostgreSQL names (not null, a
+    missing referenced row, a number out of range). None when the error is no refusal of a value.
+
+    Constraint names are unique across the project (Django's check models.E032), so the name finds the model.
+    """
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) not in _REFUSED_VALUE_STATES:
+        return None
+    diag = cause.diag
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            if constraint.name == diag.constraint_name:
+                message = str(constraint.get_violation_error_message())
+                fields = _constraint_fields(constraint) or [api_settings.NON_FIELD_ERRORS_KEY]
+                return {name: [message] for name in fields}
+    key = re.search(r"Key \(([^)]*)\)", diag.message_detail or "")  # "Key (committee_id)=(…) is not present…"
+    columns = [diag.column_name] if diag.column_name else re.findall(r"\w+", key.group(1)) if key else []
+    model = next((m for m in apps.get_models() if m._meta.db_table == diag.table_name), None)
+    by_column = {field.column: field for field in model._meta.concrete_fields} if model else {}
+    fields = [by_column[column] for column in columns if column in by_column]
+    if cause.sqlstate == "23503":
+        message = _("The record it refers to does not exist.")
+    elif cause.sqlstate == "23505":
+        message = _("A record with these values already exists.")
+    elif cause.sqlstate == "23502":
+        message = _("This field is required.")
+    else:
+        message = _("This value is out of range.")
+    return {field.name: [message] for field in fields} or {api_settings.NON_FIELD_ERRORS_KEY: [message]}
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DomainError -> 400 {code, message, fields}; ProtectedError -> 409; a row outside what a service's
-    `restrict(actor, action)` reaches -> 404 (never revealed); the rest as DRF does."""
+    `restrict(actor, action)` reaches -> 404 (never revealed); a value the database refuses (a constraint, a
+    number out of range) -> 400 naming the field, as a serializer would (issue 12); the rest as DRF does."""
+    if isinstance(exc, DatabaseError) and (refused := refused_value(exc)) is not None:
+        exc = ValidationError(refused)
     if isinstance(exc, DomainError):
         return Response({"code": exc.code, "message": exc.message, "fields": exc.fields}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ProtectedError):
@@ -45,6 +112,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     return drf_exception_handler(exc, context)
+
+
+class Router(DefaultRouter):
+    """The apps' API router: DRF's, without the `.json` twin of every route (no client uses them; `?format=` and
+    the Accept header choose the renderer), whose `format` argument each @action failed on (issue 12)."""
+
+    include_format_suffixes = False
 
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

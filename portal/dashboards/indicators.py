@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from committees.forms import YearForm
 from committees.models import Committee, District, Street
 from portal.core.scoping import CITY, may_ever, own_level, unit_of
 from portal.core.spreadsheets import write_table, xlsx_response
@@ -34,7 +35,9 @@ def _unit(request: HttpRequest, scope: str, code: str) -> Model | None:
         if not _city_wide(request):
             raise PermissionDenied
         return None
-    model = _UNIT_MODELS[scope]
+    model = _UNIT_MODELS.get(scope)
+    if model is None:  # /indicators/<anything>/…: no such level
+        raise Http404
     queryset = model.objects.select_related(*{"street": ["district"], "committee": ["street__district"]}.get(scope, []))
     return get_scoped_or_404(request, queryset, perm="indicators.view_result", pk=code)
 
@@ -50,10 +53,9 @@ def _district_code(scope: str, unit: Model | None) -> str | None:
 
 
 def _year(request: HttpRequest, years: list[int]) -> int:
-    try:
-        return int(request.GET["year"])
-    except (KeyError, ValueError):
-        return years[-1] if years else timezone.localdate().year
+    """`?year=`, read by the one year parser (YEAR_MIN to YEAR_MAX); without one, or out of range, the latest
+    year with results (this year when there is none)."""
+    return YearForm.year_or(request.GET, years[-1] if years else timezone.localdate().year)
 
 
 @login_required
@@ -78,13 +80,17 @@ def dashboard(request: HttpRequest, scope: str, code: str) -> HttpResponse:
     years = sorted({r.year for r in history})
     year = _year(request, years)
     district_code = _district_code(scope, unit)
+    # A year without results (never computed, or before the records begin): an empty state that says so and
+    # links the years that have results, instead of cards of dashes (issue 12).
+    has_results = year in years
     targets = selectors.targets_for(request.user, district_code)
-    cards = selectors.cards(history, targets, year)
-    children = selectors.child_results(request.user, scope, code, year)
+    cards = selectors.cards(history, targets, year) if has_results else []
+    children = selectors.child_results(request.user, scope, code, year) if has_results else []
     child_scope = selectors.CHILD_SCOPE.get(scope)
     run = selectors.latest_run(year)
     context: dict[str, Any] = {
-        "scope": scope, "code": code, "unit": unit, "year": year, "years": years or [year], "cards": cards,
+        "scope": scope, "code": code, "unit": unit, "year": year, "years": years, "has_results": has_results,
+        "cards": cards,
         "child_scope": child_scope, "child_table": _child_table(children, child_scope), "run": run,
         # A run that changed nothing leaves the rows as they were: the last finished run says when.
         "computed_at": run.finished_at if run and run.status == ComputationRun.Status.DONE else
@@ -93,7 +99,7 @@ def dashboard(request: HttpRequest, scope: str, code: str) -> HttpResponse:
         "city_wide": _city_wide(request),
         "chart_data": _chart_data(cards, children, child_scope, scope),
     }
-    if scope in ("district", "street"):
+    if has_results and scope in ("district", "street"):
         context["shortfalls"] = selectors.shortfall_tables(request.user, year, district_code,
                                                             **{_COMMITTEES_OF[scope]: code})
     return render(request, "dashboards/indicators.html", context)
@@ -140,10 +146,7 @@ def _chart_data(cards: list, children: list[Result], child_scope: str | None, sc
 def recompute(request: HttpRequest) -> HttpResponse:
     """Start a computation of the year (or join the one in flight); the button then shows its progress."""
     require_perm(request, ComputationRun, "add")
-    try:
-        year = int(request.POST["year"])
-    except (KeyError, ValueError):
-        year = timezone.localdate().year
+    year = YearForm.year_or(request.POST, timezone.localdate().year)  # out of range or garbage: this year
     run = services.request_recompute(year=year, actor=request.user, trigger=ComputationRun.Trigger.BUTTON)
     run.refresh_from_db()  # on the embedded default the run has already happened, in this request
     return render(request, "dashboards/_run_status.html", {"run": run, "year": year, "can_recompute": True})

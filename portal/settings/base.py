@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL or another control character in the path or query: 400 before static files, sessions or views (issue 12).
+    "portal.core.middleware.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.core.middleware.PortalLocaleMiddleware",
@@ -97,8 +99,14 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "portal.sqlite3")}
 if _db["ENGINE"] == "django.db.backends.postgresql":
-    # Django's own psycopg pool (ENGINEERING §2): CONN_MAX_AGE must stay 0 with it.
-    _db.setdefault("OPTIONS", {})["pool"] = {
+    # Django's own psycopg pool (ENGINEERING §2): CONN_MAX_AGE must stay 0 with it. CONN_HEALTH_CHECKS gives
+    # the pool `check=ConnectionPool.check_connection` (Django 5.1+): each connection is tried before it is
+    # handed out and a dead one replaced, so a PostgreSQL restart costs no request (issue 12).
+    _db["CONN_HEALTH_CHECKS"] = True
+    # The server notices a client that went away within a second, even mid-statement, and ends its session: a
+    # killed worker's job lock (portal/core/jobs.py) is freed at once, not when its long query ends.
+    _db.setdefault("OPTIONS", {})["options"] = "-c client_connection_check_interval=1000"
+    _db["OPTIONS"]["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN", 1, minimum=0),
         "max_size": env_int("DATABASE_POOL_MAX", 4, minimum=1),
         "timeout": 10,
@@ -112,10 +120,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
 CACHE_URL = env_url("CACHE_URL", schemes=("redis", "rediss"))
-if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def redis_cache(url: str) -> dict:
+    """The CACHES entry for a Redis at `url`. django-redis, for its IGNORE_EXCEPTIONS: with Redis down a read
+    is a miss and a write is skipped (and logged), so every page keeps working from the database (issue 12).
+    Short timeouts (seconds): a cache that does not answer costs a page half a second at most, never a hang."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }
+
+
+CACHES = {"default": redis_cache(CACHE_URL) if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # logger "django_redis.cache", at ERROR with the traceback
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,10 +1,9 @@
-from rest_framework.routers import DefaultRouter
-
+from portal.core.api import Router
 from tasks_registry.api import views
 
 app_name = "tasks-api"
 
-router = DefaultRouter()
+router = Router()
 router.register("task-lists", views.TaskListViewSet, basename="tasklist")
 router.register("task-items", views.TaskItemViewSet, basename="taskitem")
 router.register("dispatches", views.DispatchViewSet, basename="dispatch")

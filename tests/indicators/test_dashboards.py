@@ -241,3 +241,64 @@ def test_the_targets_page_offers_edits_where_restrict_allows_them(client, world,
 def test_a_department_has_no_dashboard_of_its_own(client, computed, department_staff) -> None:  # noqa: ANN001
     client.force_login(department_staff)
     assert client.get(reverse("dashboards:indicators_home")).status_code == 403
+
+
+# --- years without results, years out of range (issue 12: no 500 on any input) ----------------------------------
+
+@pytest.mark.parametrize("year", [2021, 2027])
+def test_a_year_without_results_says_so_and_links_the_years_that_have_them(client, computed, personas, year) -> None:  # noqa: ANN001
+    for persona, scope, code in (("city_staff", "city", "310000"), ("district_staff", "district", "310101"),
+                                 ("street_officer", "street", computed.waitan.code),
+                                 ("committee_staff", "committee", computed.baoxing.code)):
+        client.force_login(personas[persona])
+        response = client.get(_url(scope, code, year))
+        assert response.status_code == 200, (persona, year)
+        context = response.context
+        assert context["year"] == year and not context["has_results"] and context["cards"] == []
+        assert context["years"] == [2023, 2024, 2025]
+        page = response.content.decode()
+        assert f"{year} 年尚无指标计算结果。" in page and "已有结果的年份：" in page
+        for linked in (2023, 2024, 2025):
+            assert f'href="?year={linked}"' in page
+        assert 'id="children"' not in page and 'id="shortfalls"' not in page
+
+
+def test_a_unit_without_any_results_says_no_year_has_them(client, world, district_staff) -> None:  # noqa: ANN001
+    client.force_login(district_staff)
+    response = client.get(reverse("dashboards:indicators", args=["district", "310101"]))
+    assert response.status_code == 200 and response.context["years"] == [] and not response.context["has_results"]
+    assert "目前还没有任何年份的计算结果。" in response.content.decode()
+
+
+@pytest.mark.parametrize("odd", ["-5", "99999999999", "abc", "1948", "2101", "2025.0", "²", ""])
+def test_a_year_out_of_range_shows_the_latest_year_with_results(client, computed, district_staff, odd) -> None:  # noqa: ANN001
+    client.force_login(district_staff)
+    response = client.get(reverse("dashboards:indicators", args=["district", "310101"]), {"year": odd})
+    assert response.status_code == 200 and response.context["year"] == 2025 and response.context["has_results"]
+    export = client.get(reverse("dashboards:indicators_export", args=["district", "310101", "children"]), {"year": odd})
+    assert export.status_code == 200 and export["Content-Disposition"].endswith('-2025-children.xlsx"')
+
+
+def test_a_level_that_does_not_exist_is_not_found(client, computed, district_staff) -> None:  # noqa: ANN001
+    client.force_login(district_staff)
+    assert client.get(reverse("dashboards:indicators", args=["province", "310101"])).status_code == 404
+    assert client.get(reverse("dashboards:indicators_export", args=["province", "310101", "results"])).status_code == 404
+
+
+@pytest.mark.parametrize("odd", ["-5", "99999999999", "abc"])
+def test_recompute_of_a_year_out_of_range_computes_this_year(client, world, district_staff, odd) -> None:  # noqa: ANN001
+    client.force_login(district_staff)
+    response = client.post(reverse("dashboards:recompute"), {"year": odd}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response.context["year"] == datetime.date.today().year
+    assert set(ComputationRun.objects.values_list("year", flat=True)) == {datetime.date.today().year}
+
+
+@pytest.mark.parametrize("odd", ["-5", "99999999999", "abc", "1948"])
+def test_the_api_names_a_year_out_of_range(api, computed, district_staff, odd) -> None:  # noqa: ANN001
+    api.force_authenticate(district_staff)
+    for url, name in (("/api/v1/results/", "year"), ("/api/v1/runs/", "year"), ("/api/v1/targets/", "year_from")):
+        response = api.get(url, {name: odd})
+        assert response.status_code == 400 and list(response.json()) == [name], (url, response.json())
+    started = api.post("/api/v1/runs/", {"year": odd})
+    assert started.status_code == 400 and list(started.json()) == ["year"]
+    assert not ComputationRun.objects.exists()

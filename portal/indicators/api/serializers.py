@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from committees.models.annual import YEAR_MAX, YEAR_MIN
 from portal.core.api import ValidatedModelSerializer
 from portal.indicators.models import ComputationRun, Result, Target
 
@@ -40,4 +41,4 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class RecomputeSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1949, max_value=2100)
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX)  # the range of committees.forms.YearForm

@@ -1,11 +1,11 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
+from portal.core.api import Router
 from portal.indicators.api import views
 
 app_name = "indicators-api"
 
-router = DefaultRouter()
+router = Router()
 router.register("results", views.ResultViewSet, basename="result")
 router.register("targets", views.TargetViewSet, basename="target")
 router.register("runs", views.RunViewSet, basename="computationrun")

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.core.api import RolePermission, ScopedViewSet
-from portal.indicators import services
+from portal.indicators import filtersets, services
 from portal.indicators.api import serializers
 from portal.indicators.models import ComputationRun, Result, Target
 from portal.indicators.registry import INDICATORS
@@ -27,7 +27,7 @@ class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Result.objects.all()
     serializer_class = serializers.ResultSerializer
     permission_classes = [RolePermission]
-    filterset_fields = ["indicator", "scope", "code", "year"]
+    filterset_class = filtersets.ResultFilterSet
 
     def get_model(self) -> type:
         return Result
@@ -41,7 +41,7 @@ class TargetViewSet(ScopedViewSet):
 
     queryset = Target.objects.all()
     serializer_class = serializers.TargetSerializer
-    filterset_fields = ["indicator", "district", "year_from"]
+    filterset_class = filtersets.TargetFilterSet
 
 
 class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -50,7 +50,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     queryset = ComputationRun.objects.select_related("triggered_by")
     serializer_class = serializers.RunSerializer
     permission_classes = [RolePermission]
-    filterset_fields = ["year", "status"]
+    filterset_class = filtersets.RunFilterSet
 
     def get_model(self) -> type:
         return ComputationRun
