@@ -1,8 +1,12 @@
 """Notifications: a row per person under the bell, an e-mail through Django's e-mail backend, after commit.
 
 The bell's unread count is cached per person (no query on every page); notifying or reading clears it.
+With the cache's Redis down the cache answers a miss and skips writes (IGNORE_EXCEPTIONS, settings.redis_cache),
+so the count comes from the database on every page; a count cached before a network cut may then be up to
+5 minutes (the key's timeout) behind once Redis answers again.
 """
 
+import datetime
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -21,9 +25,19 @@ def _key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
-def notify(users: Iterable[Any], text: str, url: str = "") -> list[Notification]:
-    """Tell each of `users` (once each) that something waits for them. Call it inside the action's transaction."""
+def notify(users: Iterable[Any], text: str, url: str = "", *, unless_told_since: datetime.datetime | None = None
+           ) -> list[Notification]:
+    """Tell each of `users` (once each) that something waits for them. Call it inside the action's transaction.
+
+    `unless_told_since`: people who were already given this same text and link since then are left out, so a
+    scheduled reminder delivered twice (a worker lost, issue 12) tells nobody twice. Returns the rows created.
+    """
     people = {user.pk: user for user in users if user is not None and user.is_active}
+    if unless_told_since is not None and people:
+        told = Notification.objects.filter(user_id__in=list(people), text=text[:300], url=url,
+                                           created_at__gte=unless_told_since).values_list("user_id", flat=True)
+        for pk in set(told):
+            del people[pk]
     rows = Notification.objects.bulk_create([Notification(user_id=pk, text=text[:300], url=url) for pk in people])
     mails = [(f"[减负通] {text}"[:200], f"{text}\n\n{settings.PORTAL_BASE_URL}{url}", settings.DEFAULT_FROM_EMAIL,
               [person.email]) for person in people.values() if person.email]
