@@ -27,6 +27,7 @@ urlpatterns += [
     path("imports/<int:pk>/", interchange_views.import_detail, name="import_detail"),
     path("imports/<int:pk>/confirm/", interchange_views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/cancel/", interchange_views.import_cancel, name="import_cancel"),
+    path("imports/<int:pk>/retry/", interchange_views.import_retry, name="import_retry"),
     path("imports/<int:pk>/errors.xlsx", interchange_views.import_errors_xlsx, name="import_errors"),
     path("export.xlsx", interchange_views.export_scope, name="export"),
 ]

@@ -2,7 +2,9 @@
 
 A small file is checked and imported inside the request; a big one by a Celery task, whose progress
 the page polls from the cache (the import's own transaction would hide it from the database until the
-end). A step is idempotent: a task delivered twice, or a worker lost half-way, runs the step again.
+end). Each step is a durable job (portal/core/jobs.py): a task delivered twice runs it once, a worker lost
+half-way leaves it to be run again (its transaction wrote nothing), and a step nobody can run any more is
+retried or set aside from the import's page.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from django.utils.translation import gettext as _
 from committees.interchange.importer import ImportReport, RowError, import_org
 from committees.interchange.schema import SHEET_BY_NAME
 from committees.models import OrgImport
-from committees.tasks import run_org_import
+from portal.core import jobs
 from portal.core.audit import audit
 from portal.core.exceptions import DomainError
 from portal.core.models import AuditEntry
@@ -93,7 +95,8 @@ def org_import_start(*, actor: User, files: Sequence[UploadedFile], replaces: Or
     Raises: ValidationError for what cannot be an organisation file.
     """
     check_upload(files)
-    if replaces is not None and replaces.actor_id == actor.pk:
+    if replaces is not None and replaces.actor_id == actor.pk and replaces.status in (OrgImport.Status.VALID,
+                                                                                      OrgImport.Status.INVALID):
         # Already imported or cancelled, or not the actor's to cancel: left as it is.
         with contextlib.suppress(DomainError, OrgImport.DoesNotExist):
             org_import_cancel(actor=actor, pk=replaces.pk)
@@ -136,52 +139,104 @@ def org_import_confirm(*, actor: User, pk: int) -> OrgImport:
     except OrgImport.DoesNotExist:
         raise _step_refused(actor, pk, "confirm", _(
             "This file is not waiting for confirmation (its status is “{status}”).")) from None
-    locked.status = OrgImport.Status.APPLYING
-    locked.save(update_fields=["status"])
+    # A new step is a new job run: the check's start, attempts and message are not the import's.
+    locked.status, locked.started_at, locked.attempts, locked.sent_at = OrgImport.Status.APPLYING, None, 0, None
+    locked.save(update_fields=["status", "started_at", "attempts", "sent_at"])
+    audit(actor=actor, action="orgimport.confirm", instance=locked, before={"status": OrgImport.Status.VALID},
+          after={"status": locked.status})
     _schedule(locked, APPLY)
     return locked
 
 
 @transaction.atomic
 def org_import_cancel(*, actor: User, pk: int) -> OrgImport:
-    """Set aside a checked file that was not imported; its stored copy is deleted.
+    """Set aside a file that was not imported: a checked one, or one whose step waits or stopped; its stored
+    copy is deleted.
 
-    Side effects: the import's status becomes "cancelled"; the stored file is deleted after commit.
-    Raises: OrgImport.DoesNotExist outside the actor's scope; DomainError when the file was imported or is running.
+    Side effects: the import's status becomes "cancelled" (a message still in the queue then does nothing); the
+    stored file is deleted after commit; an audit entry for a step set aside.
+    Raises: OrgImport.DoesNotExist outside the actor's scope; DomainError when the file was imported, or a
+    worker is running its step now.
     """
     try:
         locked = OrgImport.objects.restrict(actor, "cancel").select_for_update().get(pk=pk)
     except OrgImport.DoesNotExist:
         raise _step_refused(actor, pk, "cancel", _(
-            "Only a checked file that was not imported can be cancelled.")) from None
+            "Only a file that was not imported can be cancelled (its status is “{status}”).")) from None
+    if locked.running and not jobs.hold(locked):
+        raise DomainError(_("The file is being processed right now and cannot be cancelled; wait for it to finish."),
+                          code="running")
+    before = locked.status
     locked.status = OrgImport.Status.CANCELLED
     locked.save(update_fields=["status"])
     _discard_file(locked)
+    audit(actor=actor, action="orgimport.cancel", instance=locked, before={"status": before},
+          after={"status": locked.status})
+    return locked
+
+
+@transaction.atomic
+def org_import_retry(*, actor: User, pk: int) -> OrgImport:
+    """Run again the step of an import that waits for the queue or stopped (a worker lost, a message gone),
+    with its attempts counted afresh.
+
+    Side effects: the step is queued again and run after commit (inline or a Celery task); an audit entry.
+    Raises: OrgImport.DoesNotExist outside the actor's scope; DomainError when the import is not at a step, or
+    a worker is running the step now.
+    """
+    try:
+        locked = OrgImport.objects.restrict(actor, "retry").select_for_update().get(pk=pk)
+    except OrgImport.DoesNotExist:
+        raise _step_refused(actor, pk, "retry", _(
+            "Only a check or an import that has not finished can be started again (its status is “{status}”)."
+        )) from None
+    if not jobs.hold(locked):
+        raise DomainError(_("The file is being processed right now; wait for it to finish."), code="running")
+    audit(actor=actor, action="orgimport.retry", instance=locked,
+          before={"status": locked.status, "attempts": locked.attempts}, after={"status": locked.status})
+    OrgImport.objects.filter(pk=pk).update(started_at=None, attempts=0, sent_at=None)
+    locked.refresh_from_db()
+    _schedule(locked, CHECK if locked.status == OrgImport.Status.CHECKING else APPLY)
     return locked
 
 
 def _schedule(org_import: OrgImport, step: str) -> None:
+    """Run the step after commit: a small file here and now, a big one through the queue (a durable job)."""
     if org_import.file_size <= settings.PORTAL_IMPORT_LIMITS["inline_bytes"]:
-        transaction.on_commit(lambda: org_import_run(pk=org_import.pk, step=step))
+        transaction.on_commit(lambda: _run_inline(org_import.pk, step))
     else:
-        transaction.on_commit(lambda: run_org_import.delay(org_import.pk, step))
+        jobs.send_on_commit(org_import)
+
+
+def _run_inline(pk: int, step: str) -> None:
+    try:
+        org_import_run(pk=pk, step=step)
+    except jobs.JobBusy:
+        logger.info("org import %s: step %s is already running elsewhere", pk, step)
 
 
 # --- the steps ------------------------------------------------------------------------------------
 def org_import_run(*, pk: int, step: str) -> None:
-    """Check (dry run) or apply the import `pk`, as its importer. Safe to run again after a crash or a second
-    delivery.
+    """Check (dry run) or apply the import `pk`, as its importer: the durable job's step. Safe to run again
+    after a crash or a second delivery.
 
-    An apply records its outcome inside the import's own transaction, so a crash between the two
-    cannot leave data imported and the record saying otherwise. Anything unexpected marks the import
-    failed with a message, never leaves it "running" for ever.
+    The step is claimed first (portal/core/jobs.py): one already finished, or not the import's current step,
+    is skipped; one another live process runs raises JobBusy. An apply records its outcome inside the
+    import's own transaction, so a crash between the two cannot leave data imported and the record saying
+    otherwise. Anything unexpected marks the import failed with a message, never leaves it "running" for ever.
     Side effects: the organisation rows (apply); the import's report and status; an audit entry and
-    `import_applied` (apply). Raises: nothing; every failure is in the report.
+    `import_applied` (apply). Raises: jobs.JobBusy; a transient database error (the step is queued again).
+    Every other failure is in the report.
     """
-    org_import = OrgImport.objects.select_related("actor").get(pk=pk)
-    if org_import.status != _STEP_STATUS[step]:
-        logger.info("org import %s: step %s skipped, status is %s", pk, step, org_import.status)
-        return
+    with jobs.claim(OrgImport, pk, status=_STEP_STATUS[step]) as org_import:
+        if org_import is None:
+            logger.info("org import %s: step %s skipped (finished, or not the current step)", pk, step)
+            return
+        _run_step(OrgImport.objects.select_related("actor").get(pk=pk), step)
+
+
+def _run_step(org_import: OrgImport, step: str) -> None:
+    pk = org_import.pk
 
     def progress(done: int, total: int | None) -> None:
         cache.set(_progress_key(pk), (done, total), 3600)
@@ -196,6 +251,8 @@ def org_import_run(*, pk: int, step: str) -> None:
                 shutil.copyfileobj(stored, copy)
             report = import_org(local, actor=org_import.actor, dry_run=step == CHECK, progress=progress,
                                 display_name=org_import.file_name, on_success=applied if step == APPLY else None)
+    except jobs.TRANSIENT_ERRORS:
+        raise
     except Exception:
         logger.exception("org import %s: step %s failed", pk, step)
         report = ImportReport()
@@ -206,10 +263,29 @@ def org_import_run(*, pk: int, step: str) -> None:
     cache.delete(_progress_key(pk))
 
 
+def org_import_give_up(*, job: OrgImport, message: str) -> None:
+    """Fail the current step of an import that could not be finished (portal/core/jobs.py gives up on it),
+    with `message` in its report.
+
+    Side effects: as a failed step (the status, the report, the stored file deleted; for an apply, an audit
+    entry). Raises: nothing; an import that is not at a step is left."""
+    report = ImportReport()
+    report.add(RowError("", 0, None, job.file_name, message))
+    if job.status in OrgImport.RUNNING:
+        step = CHECK if job.status == OrgImport.Status.CHECKING else APPLY
+        _finish(job.pk, step, report)
+        if step == CHECK:  # an apply given up is audited by _finish, as every apply
+            audit(actor=job.actor, action="orgimport.give_up", instance=job, before={"status": job.status},
+                  after={"status": OrgImport.Status.INVALID, "message": message})
+
+
 def _finish(pk: int, step: str, report: ImportReport) -> None:
     with transaction.atomic():
         org_import = OrgImport.objects.select_for_update().get(pk=pk)
         if org_import.status != _STEP_STATUS[step]:
+            if step == APPLY and report.ok:
+                # Only possible if the step was taken away from its runner: write nothing rather than lie.
+                raise RuntimeError(f"org import {pk}: status changed to {org_import.status} during the import")
             return  # another delivery of the same step finished first
         _store_report(org_import, report)
         now = timezone.now()
@@ -220,6 +296,7 @@ def _finish(pk: int, step: str, report: ImportReport) -> None:
             org_import.status = OrgImport.Status.DONE if report.ok else OrgImport.Status.FAILED
             org_import.finished_at = now
             _audit(org_import, AuditEntry.Source.WEB)
+        org_import.started_at = None  # the step is over: nothing runs (jobs.state)
         org_import.save()
         if org_import.status == OrgImport.Status.DONE:
             _announce(org_import)

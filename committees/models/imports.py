@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.jobs import Job
 from portal.core.scoping import Action, ScopedModel
 
 from .organisation import District, Street
@@ -13,7 +14,10 @@ from .organisation import District, Street
 __all__ = ["OrgImport"]
 
 
-class OrgImport(ScopedModel):
+class OrgImport(ScopedModel, Job):
+    """An uploaded file checked (a dry run), then, once confirmed, imported: each step a durable job
+    (portal/core/jobs.py) while the status is "checking" or "applying"."""
+
     class Status(models.TextChoices):
         CHECKING = "checking", _("checking")
         INVALID = "invalid", _("has errors")
@@ -47,18 +51,26 @@ class OrgImport(ScopedModel):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("step started at"), null=True, blank=True,
+                                      help_text=_("When a worker started the current step; empty while it waits."))
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
     scope_paths = {"district": "district", "street": "street"}
     # An import belongs to its importer's unit: a district's own imports are those made at the district, not
     # its streets'. Whoever may import may confirm or set aside a checked file of their unit (a district's staff
-    # also their streets'), never through a grant; each step only from the status it needs.
+    # also their streets'), never through a grant; each step only from the status it needs. A step that is
+    # not finished may be retried or set aside too, when no worker runs it (the services check that).
     actions = {
         "add": Action(at={"district": Q(street__isnull=True), "street": Q()}),
         "confirm": Action(perm="add", where=Q(status=Status.VALID), grant=None),
-        "cancel": Action(perm="add", where=Q(status__in=[Status.VALID, Status.INVALID]), grant=None),
+        "cancel": Action(perm="add", where=Q(status__in=[Status.VALID, Status.INVALID, *RUNNING]), grant=None),
+        "retry": Action(perm="add", where=Q(status__in=RUNNING), grant=None),
     }
+    # The durable job (portal/core/jobs.py): the message names the step of the current status.
+    job_statuses = RUNNING
+    job_task = "committees.tasks.run_org_import"
+    job_give_up = "committees.interchange.services.org_import_give_up"
 
     class Meta:
         verbose_name = _("organisation import")
@@ -82,6 +94,9 @@ class OrgImport(ScopedModel):
     @property
     def running(self) -> bool:
         return self.status in self.RUNNING
+
+    def job_args(self) -> tuple:
+        return (self.pk, "check" if self.status == self.Status.CHECKING else "apply")
 
     def totals(self) -> dict[str, int]:
         return {kind: sum(c.get(kind, 0) for c in self.counts.values()) for kind in ("created", "updated", "unchanged")}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.dashboards import indicators, views
+from portal.dashboards import indicators, runs, views
 
 app_name = "dashboards"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("indicators/targets/add/", indicators.target_edit, name="target_add"),
     path("indicators/targets/<int:pk>/", indicators.target_edit, name="target_edit"),
     path("indicators/runs/<int:pk>/", indicators.run_status, name="run_status"),
+    path("indicators/runs/<int:pk>/retry/", runs.run_retry, name="run_retry"),
+    path("indicators/runs/<int:pk>/cancel/", runs.run_cancel, name="run_cancel"),
     path("indicators/<str:scope>/<str:code>/", indicators.dashboard, name="indicators"),
     path("indicators/<str:scope>/<str:code>/<str:table>.xlsx", indicators.export, name="indicators_export"),
 ]

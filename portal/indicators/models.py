@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, District, Street
 from committees.models.annual import YEAR_MAX, YEAR_MIN
+from portal.core.jobs import Job
 from portal.core.scoping import Action, ScopedModel
 from portal.indicators.registry import BY_CODE, CHOICES, CITY_CODE
 
@@ -71,7 +72,10 @@ class Target(ScopedModel):
         return value >= float(self.value) if self.comparison == self.Comparison.AT_LEAST else value <= float(self.value)
 
 
-class ComputationRun(models.Model):
+class ComputationRun(ScopedModel, Job):
+    """One computation of a year's results: queued, then run by a worker (portal/core/jobs.py), then done,
+    failed or cancelled."""
+
     class Trigger(models.TextChoices):
         COMMAND = "command", _("command line")
         SCHEDULE = "schedule", _("nightly schedule")
@@ -85,14 +89,30 @@ class ComputationRun(models.Model):
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
 
     IN_FLIGHT = (Status.QUEUED, Status.RUNNING)
+
+    # A run computes the whole city's year: everyone who reads the dashboards sees every run, and whoever may
+    # start one may retry or cancel one that is not finished (the services refuse one a worker is running).
+    actions = {
+        "view": Action(shared=Q()),
+        "add": Action(shared=Q()),
+        "retry": Action(perm="add", where=Q(status__in=IN_FLIGHT), shared=Q()),
+        "cancel": Action(perm="add", where=Q(status__in=IN_FLIGHT), shared=Q()),
+    }
+    # The durable job (portal/core/jobs.py).
+    job_statuses = IN_FLIGHT
+    job_task = "portal.indicators.tasks.compute_indicators"
+    job_queued = {"status": Status.QUEUED, "progress": 0}
+    job_running = {"status": Status.RUNNING, "progress": 10}
+    job_give_up = "portal.indicators.services.run_give_up"
 
     year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR)
     trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
     triggered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("triggered by"), null=True, blank=True,
                                      on_delete=models.PROTECT)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

@@ -31,11 +31,15 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from committees.models import CommitteeYear
+from portal.core import jobs
+from portal.core.audit import audit
+from portal.core.exceptions import DomainError
+from portal.core.models import AuditEntry
 from portal.indicators.models import ComputationRun, Result
 from portal.indicators.registry import CITY_CODE, INDICATORS
-from portal.indicators.tasks import compute_indicators
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -252,35 +256,101 @@ def compute_year(year: int, *, run: ComputationRun | None = None) -> int:
 
 
 def run_computation(run: ComputationRun) -> ComputationRun:
-    """Carry out a queued run, recording its progress, timings and outcome. Idempotent per run."""
-    updated = ComputationRun.objects.filter(pk=run.pk, status__in=ComputationRun.IN_FLIGHT).update(
-        status=ComputationRun.Status.RUNNING, started_at=timezone.now(), progress=10)
-    if not updated:
-        return run
-    try:
-        count = compute_year(run.year, run=run)
-    except Exception as exc:
-        logger.exception("indicators: computing %s failed", run.year)
-        ComputationRun.objects.filter(pk=run.pk).update(status=ComputationRun.Status.FAILED, finished_at=timezone.now(),
-                                                        error=str(exc)[:2000])
-        raise
-    ComputationRun.objects.filter(pk=run.pk).update(status=ComputationRun.Status.DONE, finished_at=timezone.now(),
-                                                    progress=100, result_count=count)
+    """Carry out a queued run, recording its progress, timings and outcome; the durable job's step.
+
+    Idempotent: a run already finished is left alone, one another live process runs raises jobs.JobBusy, and one
+    whose previous runner died runs again from the start (compute_year writes what differs, so the results are
+    those of a clean run). Side effects: the year's results; the run's status, times and counts.
+    Raises: jobs.JobBusy; what the computation raises (the run is failed first, except for a transient database
+    error: then it is queued again for the task's retry).
+    """
+    with jobs.claim(ComputationRun, run.pk) as claimed:
+        if claimed is None:
+            run.refresh_from_db()
+            return run
+        try:
+            count = compute_year(claimed.year, run=claimed)
+        except jobs.TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            # The page shows `error` to its users: a plain sentence; the details are in the log, with the traceback.
+            logger.exception("indicators: computing %s failed", claimed.year)
+            ComputationRun.objects.filter(pk=run.pk).update(status=ComputationRun.Status.FAILED, finished_at=timezone.now(),
+                                                            error=_("An unexpected error stopped the computation. "
+                                                                    "The administrators have been told."))
+            raise
+        ComputationRun.objects.filter(pk=run.pk).update(status=ComputationRun.Status.DONE, finished_at=timezone.now(),
+                                                        progress=100, result_count=count)
     run.refresh_from_db()
     return run
 
 
 def start_run(*, year: int, trigger: str, actor: User | None = None, background: bool = True) -> ComputationRun:
-    """Queue a computation of `year` (a Celery task after the transaction commits), or run it now.
+    """Queue a computation of `year` (its message sent after the transaction commits), or run it now.
 
-    Side effects: a ComputationRun row; its task sent on commit (or the year's results, run now). Raises: what
-    the computation raises, when run now."""
+    Side effects: a ComputationRun row; its message sent on commit (a broker that refuses it leaves the run
+    queued, for the sweep), or the year's results, run now. Raises: what the computation raises, when run now."""
     run = ComputationRun.objects.create(year=year, trigger=trigger,
                                         triggered_by=actor if getattr(actor, "is_authenticated", False) else None)
     if background:
-        transaction.on_commit(lambda: compute_indicators.delay(run.pk))
+        jobs.send_on_commit(run)
         return run
     return run_computation(run)
+
+
+def run_give_up(*, job: ComputationRun, message: str) -> None:
+    """Fail a run that could not be finished (portal/core/jobs.py gives up on it), with `message` for its page.
+
+    Side effects: the run's status, error and end time; an audit entry. Raises: nothing; a finished run is left."""
+    with transaction.atomic():
+        if ComputationRun.objects.filter(pk=job.pk, status__in=ComputationRun.IN_FLIGHT).update(
+                status=ComputationRun.Status.FAILED, finished_at=timezone.now(), error=message):
+            audit(actor=None, action="computationrun.give_up", instance=job, after={"error": message},
+                  source=AuditEntry.Source.TASK)
+
+
+def _stuck_run(actor: User, pk: int, action: str) -> ComputationRun:
+    """The run `pk`, locked, for retry or cancel by `actor`: 404 when the actor may not `action` it (finished
+    runs included); DomainError when a worker is running it now. Call inside a transaction."""
+    try:
+        run = ComputationRun.objects.restrict(actor, action).select_for_update().get(pk=pk)
+    except ComputationRun.DoesNotExist:
+        if ComputationRun.objects.restrict(actor, "view").filter(pk=pk).exists():
+            raise DomainError(_("This computation has already finished."), code=f"not_{action}able") from None
+        raise
+    if not jobs.hold(run):
+        raise DomainError(_("A worker is computing this year right now; wait for it to finish."), code="running")
+    return run
+
+
+@transaction.atomic
+def run_retry(*, actor: User, pk: int) -> ComputationRun:
+    """Start a run that is not finished again from the beginning (a stuck or waiting one), with its attempts
+    counted afresh.
+
+    Side effects: the run is queued again and its message sent on commit; an audit entry.
+    Raises: ComputationRun.DoesNotExist outside what the actor may retry; DomainError when it has finished or a
+    worker runs it now."""
+    run = _stuck_run(actor, pk, "retry")
+    before = {"status": run.status, "attempts": run.attempts}
+    jobs.requeue(run)
+    audit(actor=actor, action="computationrun.retry", instance=run, before=before, after={"status": run.status})
+    return run
+
+
+@transaction.atomic
+def run_cancel(*, actor: User, pk: int) -> ComputationRun:
+    """Cancel a run that is not finished; the year's results stay as they were.
+
+    Side effects: the run's status becomes "cancelled" (a message still in the queue then does nothing); an audit
+    entry. Raises: ComputationRun.DoesNotExist outside what the actor may cancel; DomainError when it has
+    finished or a worker runs it now."""
+    run = _stuck_run(actor, pk, "cancel")
+    before = {"status": run.status}
+    run.status, run.finished_at = ComputationRun.Status.CANCELLED, timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    audit(actor=actor, action="computationrun.cancel", instance=run, before=before, after={"status": run.status})
+    return run
 
 
 def years_with_data() -> list[int]:
@@ -298,7 +368,7 @@ def recompute_after_import(years: Iterable[int] | None = None, *, actor: User | 
     return [start_run(year=year, trigger=ComputationRun.Trigger.IMPORT, actor=actor) for year in (years or years_with_data())]
 
 
-def request_recompute(*, year: int, actor: User, trigger: str) -> ComputationRun:
+def request_recompute(*, year: int, actor: User | None, trigger: str) -> ComputationRun:
     """Start a run for `year` unless one is already queued or running: then that one is the answer.
 
     The check and the creation hold a lock on the year, so two people pressing at once start one run.

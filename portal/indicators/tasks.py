@@ -1,30 +1,37 @@
 """Celery entry points of the indicators: thin, the computation is in services.py."""
 
-
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
+from portal.core import jobs
+from portal.indicators import services
 from portal.indicators.models import ComputationRun
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
-def compute_indicators(run_id: int) -> None:
-    """Carry out a queued ComputationRun; a second delivery finds it done and does nothing."""
-    from portal.indicators.services import run_computation  # inside: the service enqueues this task
+@shared_task(**jobs.TASK_OPTIONS)
+def compute_indicators(self, run_id: int) -> None:  # noqa: ANN001
+    """Carry out a queued ComputationRun (a durable job, portal/core/jobs.py): a delivery of a run another
+    worker is running waits for it, one of a finished run does nothing, one of a run whose worker died runs it
+    again. A failed computation is recorded on the run, not raised again."""
+    jobs.run_step(self, lambda: _compute(run_id))
 
+
+def _compute(run_id: int) -> None:
     run = ComputationRun.objects.filter(pk=run_id).first()
-    if run is not None:
-        run_computation(run)
+    if run is None:
+        return
+    try:
+        services.run_computation(run)
+    except (jobs.JobBusy, *jobs.TRANSIENT_ERRORS):
+        raise
+    except Exception:  # noqa: BLE001 - recorded on the run and logged by run_computation
+        return
 
 
-@shared_task
-def compute_recent_years() -> None:
-    """Nightly (CELERY_BEAT_SCHEDULE): the current and the previous year, as the dashboards show them."""
-    from portal.indicators.services import start_run  # inside: the service enqueues the computation task
-
+@shared_task(**jobs.TASK_OPTIONS)
+def compute_recent_years(self) -> None:  # noqa: ANN001
+    """Nightly (CELERY_BEAT_SCHEDULE): the current and the previous year, as the dashboards show them. A second
+    delivery joins the runs the first one started."""
     this_year = timezone.localdate().year
     for year in (this_year - 1, this_year):
-        start_run(year=year, trigger=ComputationRun.Trigger.SCHEDULE)
-
-
+        services.request_recompute(year=year, actor=None, trigger=ComputationRun.Trigger.SCHEDULE)

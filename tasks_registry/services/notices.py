@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core.notifications import notify, withdraw
@@ -75,6 +76,11 @@ def violation_report_notify_reporter(report: ViolationReport) -> None:
         title=report.title, status=report.get_status_display()), reverse("tasks:report_detail", args=[report.pk]))
 
 
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day`, Shanghai time: a daily reminder delivered twice that day tells once."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def admission_request_remind_overdue(*, today: datetime.date) -> int:
     """Daily: whoever may review a request past its due date is reminded of it. Returns how many requests.
 
@@ -85,7 +91,8 @@ def admission_request_remind_overdue(*, today: datetime.date) -> int:
     count = 0
     for request in overdue.iterator():
         notify(people_who_may(request, "review"), _("Overdue review (due {date}): {number} {title}").format(
-            date=request.review_due_on, number=request.number, title=request.title), _request_url(request))
+            date=request.review_due_on, number=request.number, title=request.title), _request_url(request),
+            unless_told_since=_start_of(today))
         count += 1
     return count
 
@@ -102,5 +109,5 @@ def task_list_remind_districts(*, today: datetime.date) -> int:
         if (text := list_reminder(actor=person, today=today)):
             told.setdefault(text, []).append(person)
     for text, recipients in told.items():
-        notify(recipients, text, reverse("tasks:list_index"))
+        notify(recipients, text, reverse("tasks:list_index"), unless_told_since=_start_of(today))
     return sum(len(recipients) for recipients in told.values())

@@ -54,7 +54,7 @@ from committees.models import (
 from committees.services import committee_access_grant
 from portal.accounts.roles import Role
 from portal.core.scoping import ScopedModel, may_ever, model_actions
-from portal.indicators.models import Result, Target
+from portal.indicators.models import ComputationRun, Result, Target
 from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
 from tests import conftest
 from tests.support.factories import (
@@ -63,6 +63,7 @@ from tests.support.factories import (
     CommitteeYearFactory,
     CommunityFundFactory,
     CommunityWorkerFactory,
+    ComputationRunFactory,
     DepartmentFactory,
     DispatchFactory,
     DistrictUserGrantFactory,
@@ -142,7 +143,8 @@ ROWS[SealUse] = _per_committee(lambda committee: SealUseFactory(committee=commit
 @rows_of(OrgImport)
 def _imports(world: Any, people: dict[str, Any]) -> Rows:
     """Imports belong to their importer's unit when they were made; one from the command line to nobody's.
-    A checked file waits (valid or invalid) to be confirmed or set aside; a done one is history."""
+    A checked file waits (valid or invalid) to be confirmed or set aside; a done one is history; one at a step
+    (applying) may be retried or set aside when it stopped."""
     district, officer = people["district_staff"], people["street_officer"]
     return {
         "huangpu_valid": OrgImportFactory(district=world.huangpu, actor=district, status="valid"),
@@ -150,11 +152,21 @@ def _imports(world: Any, people: dict[str, Any]) -> Rows:
         "waitan_valid": OrgImportFactory(district=world.huangpu, street=world.waitan, actor=officer, status="valid"),
         "waitan_invalid": OrgImportFactory(district=world.huangpu, street=world.waitan, actor=officer,
                                            status="invalid"),
+        "waitan_applying": OrgImportFactory(district=world.huangpu, street=world.waitan, actor=officer,
+                                            status="applying"),
         "nanjing_valid": OrgImportFactory(district=world.huangpu, street=world.nanjing, actor=people["outsider"],
                                           status="valid"),
         "xuhui_valid": OrgImportFactory(district=world.xuhui, actor=people["other_district_staff"], status="valid"),
         "command_valid": OrgImportFactory(district=None, actor=None, source=OrgImport.Source.COMMAND, status="valid"),
     }
+
+
+# Runs compute the whole city's year: they belong to no unit.
+ROWS[ComputationRun] = lambda world, people: {
+    "queued": ComputationRunFactory(status="queued", started_at=None, finished_at=None, progress=0),
+    "running": ComputationRunFactory(status="running", finished_at=None, progress=10),
+    "done": ComputationRunFactory(),
+}
 
 
 @rows_of(Target)
@@ -324,8 +336,10 @@ REPORTS_HUANGPU = {"baoxing_submitted", "baoxing_transferred", "baoxing_closed",
 REPORTS_BAOXING = {"baoxing_submitted", "baoxing_transferred", "baoxing_closed"}
 REPORTS_WAITAN = REPORTS_BAOXING | {"hankou_accepted", "hankou_dismissed"}
 CERTIFICATES_HUANGPU = {"national", "city", "huangpu", "huangpu_override"}
-IMPORTS = {"huangpu_valid", "huangpu_done", "waitan_valid", "waitan_invalid", "nanjing_valid", "xuhui_valid",
-           "command_valid"}
+IMPORTS = {"huangpu_valid", "huangpu_done", "waitan_valid", "waitan_invalid", "waitan_applying", "nanjing_valid",
+           "xuhui_valid", "command_valid"}
+WAITAN_IMPORTS = {"waitan_valid", "waitan_invalid", "waitan_applying"}
+RUNS = {"queued", "running", "done"}
 RESULTS = {"city", "huangpu", "xuhui", "waitan", "nanjing", "xuhui_street", *COMMITTEES}
 
 EXPECTED: dict[tuple[type[models.Model], str], Table] = {
@@ -376,15 +390,17 @@ EXPECTED: dict[tuple[type[models.Model], str], Table] = {
     (OrgImport, "view"): {"city_staff": IMPORTS,
                           "district_staff": IMPORTS - {"xuhui_valid", "command_valid"},
                           "other_district_staff": {"xuhui_valid"},
-                          "street_officer": {"waitan_valid", "waitan_invalid"}, "outsider": {"nanjing_valid"}},
+                          "street_officer": WAITAN_IMPORTS, "outsider": {"nanjing_valid"}},
     (OrgImport, "add"): {"district_staff": {"huangpu_valid", "huangpu_done"}, "other_district_staff": {"xuhui_valid"},
-                         "street_officer": {"waitan_valid", "waitan_invalid"}, "outsider": {"nanjing_valid"}},
+                         "street_officer": WAITAN_IMPORTS, "outsider": {"nanjing_valid"}},
     (OrgImport, "confirm"): {"district_staff": {"huangpu_valid", "waitan_valid", "nanjing_valid"},
                              "other_district_staff": {"xuhui_valid"}, "street_officer": {"waitan_valid"},
                              "outsider": {"nanjing_valid"}},
-    (OrgImport, "cancel"): {"district_staff": {"huangpu_valid", "waitan_valid", "waitan_invalid", "nanjing_valid"},
-                            "other_district_staff": {"xuhui_valid"}, "street_officer": {"waitan_valid", "waitan_invalid"},
+    (OrgImport, "cancel"): {"district_staff": {"huangpu_valid", "nanjing_valid", *WAITAN_IMPORTS},
+                            "other_district_staff": {"xuhui_valid"}, "street_officer": WAITAN_IMPORTS,
                             "outsider": {"nanjing_valid"}},
+    # A step not finished (issue 12: the services refuse one a worker is running).
+    (OrgImport, "retry"): {"district_staff": {"waitan_applying"}, "street_officer": {"waitan_applying"}},
     (OrgImport, "change"): NOBODY,
     (OrgImport, "delete"): NOBODY,
     # --- indicators: read with the dashboards (not by departments); the city's targets and figures are
@@ -405,6 +421,15 @@ EXPECTED: dict[tuple[type[models.Model], str], Table] = {
     (Result, "add"): NOBODY,
     (Result, "change"): NOBODY,
     (Result, "delete"): NOBODY,
+    # Runs compute the whole city: every reader of the dashboards sees every run; whoever may recompute (a
+    # district's staff) may start one, and retry or cancel one not finished (issue 12).
+    (ComputationRun, "view"): every(("city_staff", "district_staff", "other_district_staff", "street_officer",
+                                     "outsider", "committee_staff"), RUNS),
+    (ComputationRun, "add"): every(DISTRICTS, RUNS),
+    (ComputationRun, "retry"): every(DISTRICTS, {"queued", "running"}),
+    (ComputationRun, "cancel"): every(DISTRICTS, {"queued", "running"}),
+    (ComputationRun, "change"): NOBODY,
+    (ComputationRun, "delete"): NOBODY,
     # --- task lists (DOMAIN "Task admission"): the city keeps the city's list, a district its own; the city's
     # list applies in every district, so everyone reads it. Items are changed while their list is a draft; they
     # later exit a published list with a reason, and next year's draft is carried from a published list. The
@@ -573,7 +598,10 @@ GRANTEE: dict[tuple[type[models.Model], str], set[str]] = {
     # Imports belong to a street or a district, never to a committee; confirm and cancel are grant=None anyway.
     (OrgImport, "view"): {"nanjing_valid"}, (OrgImport, "add"): {"nanjing_valid"},
     (OrgImport, "confirm"): {"nanjing_valid"}, (OrgImport, "cancel"): {"nanjing_valid"}, (OrgImport, "change"): NONE,
-    (OrgImport, "delete"): NONE,
+    (OrgImport, "retry"): NONE, (OrgImport, "delete"): NONE,
+    # Runs are the city's: a street officer reads them all, and starts none.
+    (ComputationRun, "view"): RUNS, (ComputationRun, "add"): NONE, (ComputationRun, "retry"): NONE,
+    (ComputationRun, "cancel"): NONE, (ComputationRun, "change"): NONE, (ComputationRun, "delete"): NONE,
     # Indicators: the granted committees' figures are read beside the street's own.
     (Target, "view"): {"city", "huangpu"}, (Target, "add"): NONE, (Target, "change"): NONE, (Target, "delete"): NONE,
     (Result, "view"): {"city", "nanjing", "yunnan"} | GRANTED_READ, (Result, "add"): NONE, (Result, "change"): NONE,
@@ -628,9 +656,13 @@ ADMIN: dict[tuple[type[models.Model], str], set[str] | frozenset[str]] = {
     (OrgImport, "view"): EVERY_ROW,
     (OrgImport, "add"): EVERY_ROW,  # the district's stage (no street) or the street's (any): every import
     (OrgImport, "confirm"): {"huangpu_valid", "waitan_valid", "nanjing_valid", "xuhui_valid", "command_valid"},
-    (OrgImport, "cancel"): {"huangpu_valid", "waitan_valid", "waitan_invalid", "nanjing_valid", "xuhui_valid",
-                            "command_valid"},
+    (OrgImport, "cancel"): {"huangpu_valid", "waitan_valid", "waitan_invalid", "waitan_applying", "nanjing_valid",
+                            "xuhui_valid", "command_valid"},
+    (OrgImport, "retry"): {"waitan_applying"},
     (OrgImport, "change"): EVERY_ROW, (OrgImport, "delete"): EVERY_ROW,
+    (ComputationRun, "view"): EVERY_ROW, (ComputationRun, "add"): EVERY_ROW, (ComputationRun, "change"): EVERY_ROW,
+    (ComputationRun, "delete"): EVERY_ROW, (ComputationRun, "retry"): {"queued", "running"},
+    (ComputationRun, "cancel"): {"queued", "running"},
     (TaskList, "view"): EVERY_ROW, (TaskList, "add"): EVERY_ROW,  # the city's lists and the districts'
     (TaskList, "change"): DRAFTS, (TaskList, "publish"): DRAFTS, (TaskList, "carry"): PUBLISHED,
     (TaskList, "dispatch"): PUBLISHED, (TaskList, "delete"): EVERY_ROW,
@@ -670,7 +702,10 @@ XUHUI_GRANT_WIDENS: dict[tuple[type[models.Model], str], bool] = {
                      Qualification, CommunityFund, Target, Result, Dispatch, RefusedDispatch)
        for action in ("view", "add", "change", "delete")},
     (OrgImport, "view"): WIDENED, (OrgImport, "add"): WIDENED, (OrgImport, "confirm"): OWN,
-    (OrgImport, "cancel"): OWN, (OrgImport, "change"): WIDENED, (OrgImport, "delete"): WIDENED,
+    (OrgImport, "cancel"): OWN, (OrgImport, "retry"): OWN, (OrgImport, "change"): WIDENED,
+    (OrgImport, "delete"): WIDENED,
+    # Runs are the city's: every district's staff reach them all already, a grant adds nothing.
+    **{(ComputationRun, action): OWN for action in ("view", "add", "change", "delete", "retry", "cancel")},
     (TaskList, "view"): WIDENED, (TaskList, "add"): OWN, (TaskList, "change"): OWN, (TaskList, "publish"): OWN,
     (TaskList, "carry"): OWN, (TaskList, "dispatch"): WIDENED, (TaskList, "delete"): WIDENED,
     (TaskItem, "view"): WIDENED, (TaskItem, "add"): OWN, (TaskItem, "change"): OWN, (TaskItem, "exit"): OWN,

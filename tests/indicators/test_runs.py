@@ -1,4 +1,5 @@
-"""Runs as they happen in production: a real Celery worker through Redis, two runs at once, after an import."""
+"""Runs as they happen in production: a real Celery worker through Redis, two runs at once, after an import; a run
+that waits or stopped, started again or cancelled from the dashboard (issue 12)."""
 
 import threading
 import time
@@ -7,13 +8,17 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 
 from committees.models import District
 from portal.celery import app
+from portal.core.exceptions import DomainError
+from portal.core.models import AuditEntry
 from portal.indicators.models import ComputationRun, Result
-from portal.indicators.services import compute_year, start_run
+from portal.indicators.services import compute_year, run_computation, run_retry, start_run
 from portal.indicators.tasks import compute_recent_years
-from tests.support.factories import CommitteeYearFactory
+from tests.support.factories import CommitteeYearFactory, ComputationRunFactory
+from tests.support.jobs import Runner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,3 +73,77 @@ def test_two_runs_at_once_leave_one_consistent_result_set(world) -> None:  # noq
 def test_the_nightly_schedule_computes_this_year_and_last() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["indicators-nightly"]
     assert entry["task"] == compute_recent_years.name and entry["schedule"].hour == {2}
+
+
+# --- a run that waits or stopped (issue 12): started again or cancelled from the dashboard ----------------------
+def _stalled_run(**fields) -> ComputationRun:  # noqa: ANN003
+    """A run a worker took, then died running: its lock is gone, its status still says running."""
+    run = ComputationRunFactory(status="running", finished_at=None, progress=10, attempts=1, **fields)
+    Runner(run).die()
+    return run
+
+
+def _status(client, run: ComputationRun):  # noqa: ANN001, ANN202
+    return client.get(reverse("dashboards:run_status", args=[run.pk]), headers={"HX-Request": "true"})
+
+
+def test_a_stopped_run_is_said_so_and_started_again_by_a_worker(client, world, district_staff) -> None:  # noqa: ANN001
+    CommitteeYearFactory(committee=world.baoxing, households=3300)
+    run = _stalled_run()
+    client.force_login(district_staff)
+    page = _status(client, run)
+    assert page.context["run"].job_state == "stalled"
+    assert "本次计算已中断" in page.content.decode() and reverse("dashboards:run_retry", args=[run.pk]) in page.content.decode()
+    app.control.purge()
+    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
+        answer = client.post(reverse("dashboards:run_retry", args=[run.pk]), headers={"HX-Request": "true"})
+        assert answer.status_code == 200 and answer.context["notice"] is None
+        run = _wait(run)
+    assert run.status == "done" and run.attempts == 1  # counted afresh by the retry
+    assert Result.objects.get(indicator="oversized_committees", scope="district", code="310101").numerator == 1
+    entry = AuditEntry.objects.get(action="computationrun.retry")
+    assert entry.actor == district_staff and entry.object_id == str(run.pk)
+
+
+def test_a_stopped_run_can_be_cancelled_and_a_late_message_then_does_nothing(client, world, district_staff) -> None:  # noqa: ANN001
+    CommitteeYearFactory(committee=world.baoxing)
+    run = _stalled_run()
+    client.force_login(district_staff)
+    answer = client.post(reverse("dashboards:run_cancel", args=[run.pk]), headers={"HX-Request": "true"})
+    run.refresh_from_db()
+    assert run.status == "cancelled" and answer.context["finished_now"]
+    assert "本次计算已取消" in answer.content.decode()
+    assert AuditEntry.objects.get(action="computationrun.cancel").actor == district_staff
+    assert run_computation(run).status == "cancelled" and not Result.objects.exists()
+
+
+def test_a_run_a_worker_is_computing_can_be_neither_restarted_nor_cancelled(client, world, district_staff) -> None:  # noqa: ANN001
+    run = ComputationRunFactory(status="running", finished_at=None, progress=10, attempts=1)
+    runner = Runner(run)
+    try:
+        client.force_login(district_staff)
+        assert _status(client, run).context["run"].job_state == "running"
+        for action in ("run_retry", "run_cancel"):
+            answer = client.post(reverse(f"dashboards:{action}", args=[run.pk]), headers={"HX-Request": "true"})
+            assert answer.status_code == 200 and answer.context["notice"] == "后台进程正在计算该年度，请等待其完成。"
+        run.refresh_from_db()
+        assert (run.status, run.attempts) == ("running", 1)
+    finally:
+        runner.die()
+
+
+def test_only_who_may_recompute_restarts_or_cancels_and_only_what_is_not_finished(client, world, street_officer,
+                                                                                  district_staff) -> None:  # noqa: ANN001
+    run, done = _stalled_run(), ComputationRunFactory()
+    client.force_login(street_officer)  # reads the dashboards, does not recompute
+    assert client.post(reverse("dashboards:run_retry", args=[run.pk])).status_code == 403
+    assert client.post(reverse("dashboards:run_cancel", args=[run.pk])).status_code == 403
+    client.force_login(district_staff)
+    assert client.post(reverse("dashboards:run_retry", args=[run.pk + done.pk + 1000])).status_code == 404
+    answer = client.post(reverse("dashboards:run_cancel", args=[done.pk]), headers={"HX-Request": "true"})
+    assert answer.context["notice"] == "该次计算已经结束。"
+    with pytest.raises(DomainError):
+        run_retry(actor=district_staff, pk=done.pk)
+    run.refresh_from_db()
+    done.refresh_from_db()
+    assert run.status == "running" and done.status == "done"

@@ -6,9 +6,10 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.core.models import Notification
-from tasks_registry.models import TaskList
+from tasks_registry.models import AdmissionRequest, TaskList
 from tasks_registry.selectors import list_reminder
 from tasks_registry.services.admission import admission_request_approve, admission_request_reject
 from tasks_registry.services.notices import admission_request_remind_overdue, task_list_remind_districts
@@ -77,3 +78,16 @@ def test_the_q4_reminder_goes_to_who_may_publish_the_districts_list_and_the_page
     task_list_remind_districts(today=day)
     assert {n.user for n in Notification.objects.all()} == {personas["other_district_staff"]}
     assert TaskList.objects.count() == lists_before + 1, "the beat writes no list"
+
+
+def test_a_reminder_delivered_twice_the_same_day_tells_each_person_once(world, department_staff, district_staff) -> None:  # noqa: ANN001
+    """With acks late and reject-on-worker-lost a beat task may run twice (issue 12): nobody is told twice a day."""
+    request = submit(new_request(department_staff, world, scope="district"))
+    today = timezone.localdate()
+    AdmissionRequest.objects.filter(pk=request.pk).update(review_due_on=today - datetime.timedelta(days=1))
+    remind_overdue_reviews.apply()
+    remind_overdue_reviews.apply()
+    assert Notification.objects.filter(user=district_staff, text__contains="逾期").count() == 1
+    Notification.objects.filter(user=district_staff).update(created_at=timezone.now() - datetime.timedelta(days=1))
+    remind_overdue_reviews.apply()  # the next day: told again
+    assert Notification.objects.filter(user=district_staff, text__contains="逾期").count() == 2
