@@ -23,7 +23,7 @@ from committees.models import (
 )
 from portal.core.models import CommitteeUserObjectPermission
 from portal.core.scoping import permission_name
-from portal.core.views import get_scoped_or_404, paginate, require_perm, save_form, template_for
+from portal.core.views import get_scoped_or_404, paginate, require_perm, save_form, submit_once, template_for
 
 
 @login_required
@@ -91,6 +91,7 @@ def _writable_committee(request: HttpRequest, code: str, model: type) -> Committ
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def committee_year_add(request: HttpRequest, code: str) -> HttpResponse:
     committee = _writable_committee(request, code, CommitteeYear)
     instance = CommitteeYear(committee=committee)
@@ -133,6 +134,7 @@ def committee_year_row(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def worker_add(request: HttpRequest, code: str) -> HttpResponse:
     committee = _writable_committee(request, code, CommunityWorker)
     instance = CommunityWorker(committee=committee)
@@ -165,6 +167,7 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once
 def qualification_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request, Qualification, "add")
     worker = get_scoped_or_404(request, CommunityWorker.objects.select_related("committee"), "change", pk=pk)
@@ -188,6 +191,7 @@ def _grantable_committees(request: HttpRequest):  # noqa: ANN202
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def access_grants(request: HttpRequest) -> HttpResponse:
     committees = _grantable_committees(request)
     form = AccessGrantForm(request.POST or None, committees=committees)

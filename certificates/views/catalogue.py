@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +14,15 @@ from certificates.forms import CertificateTypeForm, OverrideQueryForm
 from certificates.models import CertificateType
 from portal.core.scoping import unit_of
 from portal.core.spreadsheets import write_table, xlsx_response
-from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm
+from portal.core.views import (
+    add_integrity_error,
+    add_validation_errors,
+    get_scoped_or_404,
+    paginate,
+    require_perm,
+    submission_refused,
+    submit_once,
+)
 
 
 @login_required
@@ -33,6 +42,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """District staff add their district's types and override national or city ones for their committees."""
     if pk is not None:
@@ -56,6 +66,8 @@ def type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             services.certificate_type_save(actor=request.user, certificate_type=form.instance)
         except ValidationError as error:
             add_validation_errors(form, error)
+        except IntegrityError as error:  # the same override saved at the same moment
+            add_integrity_error(form, error)
         else:
             messages.success(request, _("“{name}” was saved.").format(name=form.instance.name))
             return redirect("certificates:catalogue")
@@ -64,12 +76,14 @@ def type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
+@submit_once
 def catalogue_import(request: HttpRequest) -> HttpResponse:
     """District staff load their district's catalogue from .xlsx; all or nothing."""
     require_perm(request, CertificateType, "change")
     upload = request.FILES.get("file")
     if upload is None or getattr(request, "upload_too_large", False):
         messages.error(request, _("Choose an .xlsx file made from the export."))
+        submission_refused(request)
         return redirect("certificates:catalogue")
     written, errors = services.catalogue_import(actor=request.user, upload=upload)
     if errors:

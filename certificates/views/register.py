@@ -15,7 +15,7 @@ from certificates.models import Registration, SealUse
 from committees.forms import YearForm
 from portal.core.exceptions import DomainError
 from portal.core.scoping import own_level
-from portal.core.views import add_domain_error, get_scoped_or_404, paginate, require_perm
+from portal.core.views import add_domain_error, get_scoped_or_404, paginate, require_perm, submit_once
 
 
 @login_required
@@ -33,6 +33,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("id_number")
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def register_new(request: HttpRequest) -> HttpResponse:
     require_perm(request, Registration, "add")
     committee = selectors.acting_committee(actor=request.user, model=Registration)
@@ -90,6 +91,7 @@ def register_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def seal_register(request: HttpRequest) -> HttpResponse:
     require_perm(request, SealUse, "view")
     form = SealUseForm(request.POST or None)

@@ -18,13 +18,14 @@ from committees.models import Committee, OrgImport
 from portal.core.exceptions import DomainError
 from portal.core.scoping import may_ever, unit_of
 from portal.core.spreadsheets import write_table, xlsx_response
-from portal.core.views import get_scoped_or_404, paginate, require_perm, template_for
+from portal.core.views import get_scoped_or_404, paginate, require_perm, submit_once, template_for
 
 ERRORS_PER_PAGE = 100
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def import_list(request: HttpRequest) -> HttpResponse:
     require_perm(request, OrgImport, "view")
     can_import = may_ever(request.user, OrgImport, "add")
@@ -41,6 +42,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org_import = get_scoped_or_404(request, OrgImport.objects.select_related("actor"), pk=pk)
     form = ImportUploadForm()
@@ -81,7 +83,9 @@ def _detail_context(request: HttpRequest, org_import: OrgImport, form: ImportUpl
         "total": total,
         "percent": min(100, round(100 * done / total)) if total else None,
         "form": form,
-        "actions": OrgImport.objects.permitted(request.user, org_import, "confirm", "cancel"),
+        "actions": OrgImport.objects.permitted(request.user, org_import, "confirm", "cancel", "retry"),
+        # A step waiting for the queue, or stopped ("waiting", "stalled"): the page says so and offers retry and cancel.
+        "job_state": org_import.job_state,
     }
 
 
@@ -100,8 +104,17 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("committees:import_list")
 
 
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start again a step that waits for the queue or stopped."""
+    if _import_step(request, pk, "retry", services.org_import_retry):
+        messages.info(request, _("The file is being processed again."))
+    return redirect("committees:import_detail", pk=pk)
+
+
 def _import_step(request: HttpRequest, pk: int, action: str, step: Callable[..., OrgImport]) -> bool:
-    """Confirm or cancel an import: 403 without the role, 404 outside the user's scope, and a refusal (already
+    """Confirm, cancel or retry an import: 403 without the role, 404 outside the user's scope, and a refusal (already
     imported, say) becomes a message."""
     require_perm(request, OrgImport, action)
     try:

@@ -64,6 +64,41 @@ class Notification(models.Model):
         return self.text
 
 
+class SubmissionToken(models.Model):
+    """One sending of a form that creates something (issue 12, "one submit, one record").
+
+    The form carries a one-time token (`FIELD`, rendered by `{% submission_token %}`); the first POST with it
+    claims this row, and every later POST with the same token and the same values (a double click, a resent page)
+    is shown `result_url`, what the first one made, instead of making it again (portal.core.views.submit_once).
+    `result_url` is empty only while the first POST is running, or when it was cut off before it finished.
+    Rows older than a day are swept by their user's next submission.
+    """
+
+    FIELD = "submission_token"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    token = models.UUIDField(_("token"))
+    # What was sent (portal.core.views.submission_digest): the same form sent again with other values (back,
+    # change a name, send) is another submission, not a repeat.
+    digest = models.CharField(_("digest of the values"), max_length=64)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    path = models.CharField(_("form address"), max_length=300)
+    result_url = models.CharField(_("result address"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token", "digest"], name="submission_token_unique",
+                                    violation_error_message=_("This form was already submitted.")),
+        ]
+        indexes = [models.Index(fields=["user", "created_at"], name="submission_user_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.token} -> {self.result_url or '…'}"
+
+
 # --- explicit grants (django-guardian direct-FK tables) ------------------------------------------------------
 # Grants never go on workers or records (ENGINEERING §1): rows inherit access from their committee.
 # `view_<level>` grants read access to the unit and everything under it, `change_<level>` read-write.

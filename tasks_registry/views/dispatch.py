@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from committees.forms import YearForm
 from portal.core.exceptions import DomainError
-from portal.core.views import paginate, require_perm
+from portal.core.views import paginate, require_perm, submission_result, submit_once
 from tasks_registry.forms import DispatchForm, UnlistedForm
 from tasks_registry.models import Dispatch, TaskItem
 from tasks_registry.selectors import (
@@ -27,6 +28,7 @@ from tasks_registry.services.dispatch import DispatchRefused, dispatch_refuse_un
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def dispatch(request: HttpRequest) -> HttpResponse:
     require_perm(request, Dispatch, "add")
     today = timezone.localdate()
@@ -51,6 +53,8 @@ def dispatch(request: HttpRequest) -> HttpResponse:
                                      year=data["year"])
     except DispatchRefused as error:
         refused = error
+        # The refusals are recorded: the same form sent again shows them where they are listed, not twice.
+        submission_result(request, reverse("tasks:received") + "#refusals")
     except DomainError as error:
         form.add_error(None, error.message)
     except TaskItem.DoesNotExist as error:  # the form offers only the items the sender may send

@@ -4,6 +4,7 @@ next year's list, import and export. Buttons come from restrict() (`permitted`),
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.core.exceptions import DomainError
 from portal.core.scoping import may_ever
 from portal.core.spreadsheets import write_table, xlsx_response
-from portal.core.views import add_validation_errors, get_scoped_or_404, paginate, require_perm
+from portal.core.views import (
+    add_integrity_error,
+    add_validation_errors,
+    get_scoped_or_404,
+    paginate,
+    require_perm,
+    submission_refused,
+    submit_once,
+)
 from tasks_registry.filtersets import TaskItemFilterSet
 from tasks_registry.forms import ExitForm, TaskItemForm, TaskListForm
 from tasks_registry.models import TaskItem, TaskList
@@ -34,6 +43,7 @@ def _not_now(request: HttpRequest, pk: int) -> HttpResponse:
     """The list is no longer open to what was asked (published meanwhile…): say so if the person can still
     read it, else 404 (never revealed)."""
     task_list = get_object_or_404(TaskList.objects.restrict(request.user, "view"), pk=pk)
+    submission_refused(request)
     messages.error(request, _("This cannot be done on the list now; it is “{status}”.").format(
         status=task_list.get_status_display()))
     return redirect("tasks:list_detail", pk=pk)
@@ -41,6 +51,7 @@ def _not_now(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def list_index(request: HttpRequest) -> HttpResponse:
     require_perm(request, TaskList, "view")
     lists = TaskList.objects.restrict(request.user).select_related("district").annotate(item_count=Count("items"))
@@ -52,6 +63,8 @@ def list_index(request: HttpRequest) -> HttpResponse:
                 created = task_list_create(actor=request.user, year=form.cleaned_data["year"])
             except ValidationError as error:
                 add_validation_errors(form, error)
+            except IntegrityError as error:  # the same list started at the same moment
+                add_integrity_error(form, error)
             else:
                 return redirect("tasks:list_detail", pk=created.pk)
     return render(request, "tasks_registry/list_index.html", {
@@ -75,6 +88,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def item_edit(request: HttpRequest, list_pk: int, pk: int | None = None) -> HttpResponse:
     require_perm(request, TaskItem, "change")
     try:
@@ -92,6 +106,8 @@ def item_edit(request: HttpRequest, list_pk: int, pk: int | None = None) -> Http
             return _not_now(request, list_pk)  # published meanwhile
         except ValidationError as error:
             add_validation_errors(form, error)
+        except IntegrityError as error:  # the same number added at the same moment
+            add_integrity_error(form, error)
         else:
             messages.success(request, _("Item {code} was saved.").format(code=saved.code))
             return redirect("tasks:list_detail", pk=list_pk)
@@ -138,6 +154,7 @@ def list_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once
 def list_next_year(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request, TaskList, "carry")
     try:
@@ -146,6 +163,7 @@ def list_next_year(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_now(request, pk)
     except DomainError as error:
         messages.error(request, error.message)
+        submission_refused(request)
         return redirect("tasks:list_detail", pk=pk)
     messages.success(request, _("Next year's list was started from this one; check what changed, then publish it."))
     return redirect("tasks:list_detail", pk=draft.pk)
@@ -153,12 +171,14 @@ def list_next_year(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once
 def list_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Items from .xlsx (the export's format) into a draft list; all or nothing, every error shown."""
     require_perm(request, TaskList, "change")
     upload = request.FILES.get("file")
     if upload is None or getattr(request, "upload_too_large", False):
         messages.error(request, _("Choose an .xlsx file made from the export."))
+        submission_refused(request)
         return redirect("tasks:list_detail", pk=pk)
     try:
         written, errors = task_list_import_items(actor=request.user, pk=pk, upload=upload)

@@ -12,7 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from committees.models import Department
 from portal.core.exceptions import DomainError
 from portal.core.scoping import may_ever
-from portal.core.views import add_domain_error, add_validation_errors, get_scoped_or_404, paginate, require_perm
+from portal.core.views import (
+    add_domain_error,
+    add_validation_errors,
+    get_scoped_or_404,
+    paginate,
+    require_perm,
+    submission_refused,
+    submit_once,
+)
 from tasks_registry.forms import HandleReportForm, ReplyForm, ViolationReportForm
 from tasks_registry.models import ViolationReport
 from tasks_registry.selectors import ACTOR, violation_report_list
@@ -37,6 +45,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def report_new(request: HttpRequest) -> HttpResponse:
     require_perm(request, ViolationReport, "add")
     form = ViolationReportForm(request.POST or None, request.FILES or None)
@@ -82,6 +91,7 @@ def _detail_page(request: HttpRequest, report: ViolationReport, *, form: HandleR
 
 def _stale(request: HttpRequest, pk: int) -> HttpResponse:
     current = get_object_or_404(ViolationReport.objects.restrict(request.user), pk=pk)
+    submission_refused(request)
     messages.error(request, _("This report has already been handled; it is now “{status}”.").format(
         status=current.get_status_display()))
     return redirect("tasks:report_detail", pk=pk)
@@ -92,6 +102,7 @@ _STEPS = {"accept": "handle", "dismiss": "handle", "transfer": "handle", "close"
 
 @login_required
 @require_POST
+@submit_once
 def report_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """A step of the district's (accept, dismiss, transfer, close) or the department's reply. A form the
     step refuses (too long, no department to transfer to, no reason) is shown with its errors; nothing
@@ -123,6 +134,7 @@ def report_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except DomainError as error:
         if error.code == "stale":  # handled meanwhile: the page as it is now says so
             messages.error(request, error.message)
+            submission_refused(request)
             return redirect("tasks:report_detail", pk=pk)
         add_domain_error(form, error)
         return _show_refused(request, report, form)

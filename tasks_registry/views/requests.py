@@ -7,12 +7,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.exceptions import DomainError
-from portal.core.views import add_domain_error, add_validation_errors, get_scoped_or_404, paginate, require_perm, template_for
+from portal.core.views import (
+    add_domain_error,
+    add_validation_errors,
+    get_scoped_or_404,
+    paginate,
+    require_perm,
+    submission_refused,
+    submission_result,
+    submit_once,
+    template_for,
+)
 from tasks_registry.choices import RequestEventKind
 from tasks_registry.forms import AdmissionRequestForm, CommentForm, ReviewForm, SimilarForm
 from tasks_registry.models import AdmissionRequest
@@ -40,6 +51,7 @@ def _stale(request: HttpRequest, pk: int) -> HttpResponse:
     """Two reviewers at once: exactly one wins, and the other, who can still read the request, is told what
     happened instead of a 404 (someone who cannot read it gets the 404: never revealed)."""
     current = get_object_or_404(AdmissionRequest.objects.restrict(request.user), pk=pk)
+    submission_refused(request)
     messages.error(request, _("This request has already been handled by someone else; it is now “{status}”.").format(
         status=current.get_status_display()))
     return redirect("tasks:request_detail", pk=pk)
@@ -47,6 +59,7 @@ def _stale(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _cannot_revise(request: HttpRequest, pk: int) -> HttpResponse:
     current = get_object_or_404(AdmissionRequest.objects.restrict(request.user), pk=pk)
+    submission_refused(request)
     messages.error(request, _("This request cannot be revised now; it is “{status}”.").format(
         status=current.get_status_display()))
     return redirect("tasks:request_detail", pk=pk)
@@ -65,6 +78,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def request_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if pk is None:
         require_perm(request, AdmissionRequest, "add")
@@ -112,6 +126,8 @@ def _submit(request: HttpRequest, form: AdmissionRequestForm, saved: AdmissionRe
         return _cannot_revise(request, saved.pk)
     except DomainError as error:
         add_domain_error(form, error)
+        # The draft was saved all the same: the same form sent again shows it rather than making another.
+        submission_result(request, reverse("tasks:request_detail", kwargs={"pk": saved.pk}))
         return None
     messages.success(request, _("The request was submitted."))
     # Where it went, when that is not where the applicant would expect it (the submitted event's text).
@@ -134,6 +150,7 @@ def request_similar(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     instance = _shown(request, pk)
     comment_form = CommentForm(request.POST or None, request.FILES or None)

@@ -7,6 +7,7 @@ from the seeded data; a test that cares about the year passes it.
 """
 
 import datetime
+import uuid
 from decimal import Decimal
 
 import factory
@@ -32,7 +33,7 @@ from committees.models import (
     Street,
 )
 from portal.accounts.models import User
-from portal.core.models import AuditEntry, Notification
+from portal.core.models import AuditEntry, Notification, SubmissionToken
 from portal.indicators.models import CITY_CODE, ComputationRun, Result, Target
 from tasks_registry.models import (
     AdmissionRequest,
@@ -291,6 +292,17 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     text = factory.Sequence(lambda n: f"有一件准入申请待您审核（{n}）")
     url = "/tasks/requests/"
+
+
+class SubmissionTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubmissionToken
+
+    user = factory.SubFactory(UserFactory)
+    token = factory.LazyFunction(uuid.uuid4)
+    digest = factory.Faker("sha256")
+    path = "/certificates/register/new/"
+    result_url = factory.Sequence(lambda n: f"/certificates/register/{n + 1}/")
 
 
 class OrgImportFactory(factory.django.DjangoModelFactory):
