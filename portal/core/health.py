@@ -39,7 +39,7 @@ from portal.core import heartbeat
 logger = logging.getLogger(__name__)
 
 CHECK_SECONDS = 2.0  # deadline of every check (they run at once); compose's health check allows 5 s
-WORKER_STALE_SECONDS = 30.0  # a worker beats every heartbeat.INTERVAL (5 s): six missed beats, it is gone or stuck
+WORKER_STALE_SECONDS = heartbeat.STALE_AFTER  # a beat older than this: the worker counts as stopped
 
 Check = Callable[[], dict[str, Any]]
 

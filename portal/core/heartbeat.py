@@ -68,6 +68,18 @@ def ages(*, now: float | None = None) -> dict[str, float]:
     return {name.decode(): max(0.0, now - score) for name, score in rows}
 
 
+STALE_AFTER = 30.0  # seconds: a worker whose last beat is older counts as stopped (six beats missed)
+
+
+def any_alive() -> bool | None:
+    """Whether some worker beat within STALE_AFTER seconds: True, False, or None when nobody can tell (no Redis
+    broker: tasks run in-process; or the broker does not answer). For pages that say why a job does not start."""
+    try:
+        return any(age <= STALE_AFTER for age in ages().values()) if broker_redis() is not None else None
+    except redis.RedisError:
+        return None
+
+
 def forget(name: str) -> None:
     """Worker `name` has stopped. Raises redis.RedisError when the broker does not answer."""
     client = broker_redis()

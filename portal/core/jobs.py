@@ -111,6 +111,14 @@ class Job(models.Model):
         """What the job's page says about it: see `state`."""
         return state(self)
 
+    @property
+    def job_without_worker(self) -> bool:
+        """A job in the queue while no worker runs (their heartbeats stopped): its page says it starts when one
+        does, rather than only spinning. False when nobody can tell (portal.core.heartbeat.any_alive)."""
+        from portal.core import heartbeat  # inside: the worker's bootstep module, read only for pages
+
+        return self.job_state == QUEUED and heartbeat.any_alive() is False
+
 
 JobModel = TypeVar("JobModel", bound=Job)
 

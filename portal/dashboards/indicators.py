@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.forms import YearForm
 from committees.models import Committee, District, Street
+from portal.core.exceptions import DomainError
 from portal.core.scoping import CITY, may_ever, own_level, unit_of
 from portal.core.spreadsheets import write_table, xlsx_response
 from portal.core.views import get_scoped_or_404, paginate, require_perm, save_form
@@ -60,16 +61,19 @@ def _year(request: HttpRequest, years: list[int]) -> int:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard of the user's own unit."""
+    """The dashboard of the user's own unit, for the year asked (`?year=`, when it is one)."""
     require_perm(request, Result, "view")
     level = own_level(request.user)
     if level == CITY:
-        return redirect("dashboards:indicators", scope="city", code=CITY_CODE)
-    level = "district" if level == "department" else level  # a department's figures are its district's
-    code = unit_of(request.user, level) if level else None
-    if not code:
-        raise PermissionDenied
-    return redirect("dashboards:indicators", scope=level, code=code)
+        target = reverse("dashboards:indicators", kwargs={"scope": "city", "code": CITY_CODE})
+    else:
+        level = "district" if level == "department" else level  # a department's figures are its district's
+        code = unit_of(request.user, level) if level else None
+        if not code:
+            raise PermissionDenied
+        target = reverse("dashboards:indicators", kwargs={"scope": level, "code": code})
+    year = YearForm.year_or(request.GET, None)
+    return redirect(f"{target}?year={year}" if year else target)
 
 
 @login_required
@@ -147,7 +151,11 @@ def recompute(request: HttpRequest) -> HttpResponse:
     """Start a computation of the year (or join the one in flight); the button then shows its progress."""
     require_perm(request, ComputationRun, "add")
     year = YearForm.year_or(request.POST, timezone.localdate().year)  # out of range or garbage: this year
-    run = services.request_recompute(year=year, actor=request.user, trigger=ComputationRun.Trigger.BUTTON)
+    try:
+        run = services.request_recompute(year=year, actor=request.user, trigger=ComputationRun.Trigger.BUTTON)
+    except DomainError as refusal:
+        return render(request, "dashboards/_run_status.html", {"run": None, "year": year, "can_recompute": True,
+                                                               "notice": refusal.message})
     run.refresh_from_db()  # on the embedded default the run has already happened, in this request
     return render(request, "dashboards/_run_status.html", {"run": run, "year": year, "can_recompute": True})
 

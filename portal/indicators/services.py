@@ -372,7 +372,12 @@ def request_recompute(*, year: int, actor: User | None, trigger: str) -> Computa
     """Start a run for `year` unless one is already queued or running: then that one is the answer.
 
     The check and the creation hold a lock on the year, so two people pressing at once start one run.
+    Raises: DomainError (code "no_data") for a year with neither annual records nor results: computing it
+    would only add a year of "missing" to every trend and projection.
     """
+    if not CommitteeYear.objects.filter(year=year).exists() and not Result.objects.filter(year=year).exists():
+        raise DomainError(_("There are no annual records for {year}: there is nothing to compute.").format(year=year),
+                          code="no_data")
     with transaction.atomic():
         _lock_year(year)
         in_flight = ComputationRun.objects.filter(year=year, status__in=ComputationRun.IN_FLIGHT).first()

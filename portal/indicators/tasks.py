@@ -1,9 +1,12 @@
 """Celery entry points of the indicators: thin, the computation is in services.py."""
 
+import contextlib
+
 from celery import shared_task
 from django.utils import timezone
 
 from portal.core import jobs
+from portal.core.exceptions import DomainError
 from portal.indicators import services
 from portal.indicators.models import ComputationRun
 
@@ -30,8 +33,9 @@ def _compute(run_id: int) -> None:
 
 @shared_task(**jobs.TASK_OPTIONS)
 def compute_recent_years(self) -> None:  # noqa: ANN001
-    """Nightly (CELERY_BEAT_SCHEDULE): the current and the previous year, as the dashboards show them. A second
-    delivery joins the runs the first one started."""
+    """Nightly (CELERY_BEAT_SCHEDULE): the current and the previous year, as the dashboards show them, when they
+    have data. A second delivery joins the runs the first one started."""
     this_year = timezone.localdate().year
     for year in (this_year - 1, this_year):
-        services.request_recompute(year=year, actor=None, trigger=ComputationRun.Trigger.SCHEDULE)
+        with contextlib.suppress(DomainError):  # a year without annual records: nothing to compute
+            services.request_recompute(year=year, actor=None, trigger=ComputationRun.Trigger.SCHEDULE)

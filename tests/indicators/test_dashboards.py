@@ -42,6 +42,8 @@ def test_each_user_lands_on_the_dashboard_of_their_unit(client, computed, person
         client.force_login(personas[persona])
         assert client.get(reverse("dashboards:indicators_home")).url == url
         assert client.get(url).status_code == 200, persona
+        assert client.get(reverse("dashboards:indicators_home"), {"year": "2021"}).url == f"{url}?year=2021"
+        assert client.get(reverse("dashboards:indicators_home"), {"year": "-5"}).url == url  # not a year: the default
 
 
 def test_a_dashboard_outside_the_users_scope_is_not_found(client, computed, street_officer, district_staff) -> None:  # noqa: ANN001
@@ -182,7 +184,9 @@ def test_targets_api_reads_for_all_and_writes_for_district_staff_in_their_distri
 
 
 def test_runs_api_starts_a_run_to_poll(api, world, district_staff, committee_staff) -> None:  # noqa: ANN001
+    CommitteeYearFactory(committee=world.baoxing, year=2025)  # a year without records is not computed
     api.force_authenticate(district_staff)
+    assert api.post("/api/v1/runs/", {"year": 2024}).data["code"] == "no_data"
     started = api.post("/api/v1/runs/", {"year": 2025})
     assert started.status_code == 202 and started.data["status"] == "queued"
     assert api.get(f"/api/v1/runs/{started.data['id']}/").data["year"] == 2025
@@ -287,6 +291,7 @@ def test_a_level_that_does_not_exist_is_not_found(client, computed, district_sta
 
 @pytest.mark.parametrize("odd", ["-5", "99999999999", "abc"])
 def test_recompute_of_a_year_out_of_range_computes_this_year(client, world, district_staff, odd) -> None:  # noqa: ANN001
+    CommitteeYearFactory(committee=world.baoxing, year=datetime.date.today().year)
     client.force_login(district_staff)
     response = client.post(reverse("dashboards:recompute"), {"year": odd}, headers={"HX-Request": "true"})
     assert response.status_code == 200 and response.context["year"] == datetime.date.today().year

@@ -147,3 +147,37 @@ def test_only_who_may_recompute_restarts_or_cancels_and_only_what_is_not_finishe
     run.refresh_from_db()
     done.refresh_from_db()
     assert run.status == "running" and done.status == "done"
+
+
+def test_a_queued_run_says_when_no_worker_is_running(client, world, district_staff) -> None:  # noqa: ANN001
+    """The tryout of issue 12: with every worker stopped the button only spun. The page reads the workers'
+    heartbeats (portal/core/heartbeat.py) and says the computation starts when one does."""
+    from django.utils import timezone
+
+    from portal.core import heartbeat
+
+    run = ComputationRunFactory(status="queued", started_at=None, finished_at=None, progress=0, sent_at=timezone.now())
+    client.force_login(district_staff)
+    heartbeat.broker_redis().delete(heartbeat.KEY)  # no worker has beaten
+    page = _status(client, run)
+    assert page.context["run"].job_state == "queued" and page.context["run"].job_without_worker
+    assert "当前没有运行中的后台处理程序" in page.content.decode()
+    heartbeat.beat("celery@tryout")  # a worker is alive: the run simply waits its turn
+    try:
+        page = _status(client, run)
+        assert not page.context["run"].job_without_worker and "后台处理程序" not in page.content.decode()
+    finally:
+        heartbeat.forget("celery@tryout")
+
+
+def test_a_year_without_annual_records_is_not_computed(client, world, district_staff) -> None:  # noqa: ANN001
+    """The tryout of issue 12: recompute on 2021's empty dashboard added a year of "missing" to every trend and
+    projection. Refused with a message; the nightly run skips such a year too."""
+    client.force_login(district_staff)
+    answer = client.post(reverse("dashboards:recompute"), {"year": "2021"}, headers={"HX-Request": "true"})
+    assert answer.status_code == 200 and answer.context["notice"] == "2021 年没有年度数据，无需计算。"
+    assert not ComputationRun.objects.filter(year=2021).exists() and not Result.objects.filter(year=2021).exists()
+    CommitteeYearFactory(committee=world.baoxing, year=2021)
+    answer = client.post(reverse("dashboards:recompute"), {"year": "2021"}, headers={"HX-Request": "true"})
+    assert answer.context["run"].year == 2021 and not answer.context.get("notice")
+    app.control.purge()
