@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.interchange.services import check_upload
 from committees.models import YEAR_MAX, YEAR_MIN, Committee, CommitteeYear, CommunityWorker, Qualification
 from portal.accounts.models import User
-from portal.core.forms import BootstrapFormMixin
+from portal.core.forms import BootstrapFormMixin, DateInput
 
 
 class YearForm(forms.Form):
@@ -40,14 +40,14 @@ class CommunityWorkerForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = CommunityWorker
         fields = ["code", "name", "position", "hired_on", "left_on"]
-        widgets = {"hired_on": forms.DateInput(attrs={"type": "date"}), "left_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"hired_on": DateInput(), "left_on": DateInput()}
 
 
 class QualificationForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Qualification
         fields = ["level", "obtained_on"]
-        widgets = {"obtained_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"obtained_on": DateInput()}
 
 
 class AccessGrantForm(BootstrapFormMixin, forms.Form):

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, Department, Street
-from portal.core.forms import BootstrapFormMixin
+from portal.core.forms import BootstrapFormMixin, DateInput
 from tasks_registry.models import AdmissionRequest, TaskItem, TaskList, ViolationReport
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = DateInput()
 
 
 class TaskListForm(BootstrapFormMixin, forms.ModelForm):

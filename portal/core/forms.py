@@ -24,3 +24,13 @@ class BootstrapFormMixin:
                 # Screen readers announce the message with the field (its id is set in form_fields.html).
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"  # type: ignore[index]
+
+
+class DateInput(forms.DateInput):
+    """`<input type="date">` with its value in ISO 8601 (2027-03-01), the only form browsers accept there: the
+    locale's format (2027/03/01 in zh-Hans) shows an empty field, and saving the form again clears the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -278,3 +278,27 @@ def test_home_explains_each_level_and_lists_what_it_keeps(client, personas) -> N
         context = client.get(reverse("dashboards:home")).context
         assert context["level"] == level, persona
         assert ("committees" in context, "districts" in context) == (lists_committees, lists_districts), persona
+
+
+def test_a_worker_saved_again_unchanged_keeps_their_dates(client, world, street_officer) -> None:  # noqa: ANN001
+    """<input type="date"> takes ISO dates only: in the locale's 2024/02/01 the field showed empty and saving the
+    form cleared the date a worker left on (found in the browser tryout of issue 11)."""
+    import datetime
+
+    from django.urls import reverse
+
+    from tests.support.factories import CommunityWorkerFactory
+
+    worker = CommunityWorkerFactory(committee=world.baoxing, hired_on=datetime.date(2020, 3, 1),
+                                    left_on=datetime.date(2024, 2, 1))
+    client.force_login(street_officer)
+    url = reverse("committees:worker_edit", args=[worker.pk])
+    form = client.get(url).context["form"]
+    assert 'value="2024-02-01"' in str(form["left_on"]) and 'value="2020-03-01"' in str(form["hired_on"])
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: ("" if value is None else value) for name, value in data.items()}
+    data["left_on"] = form["left_on"].as_widget().split('value="')[1].split('"')[0]  # what the browser sends back
+    data["hired_on"] = form["hired_on"].as_widget().split('value="')[1].split('"')[0]
+    assert client.post(url, data).status_code == 302
+    worker.refresh_from_db()
+    assert (worker.hired_on, worker.left_on) == (datetime.date(2020, 3, 1), datetime.date(2024, 2, 1))
