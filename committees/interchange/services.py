@@ -139,9 +139,9 @@ def org_import_confirm(*, actor: User, pk: int) -> OrgImport:
     except OrgImport.DoesNotExist:
         raise _step_refused(actor, pk, "confirm", _(
             "This file is not waiting for confirmation (its status is “{status}”).")) from None
-    # A new step is a new job run: the check's start, attempts and message are not the import's.
-    locked.status, locked.started_at, locked.attempts, locked.sent_at = OrgImport.Status.APPLYING, None, 0, None
-    locked.save(update_fields=["status", "started_at", "attempts", "sent_at"])
+    locked.status = OrgImport.Status.APPLYING
+    locked.save(update_fields=["status"])
+    jobs.requeue(locked, send=False)  # a new step: the check's start, attempts and message are not the import's
     audit(actor=actor, action="orgimport.confirm", instance=locked, before={"status": OrgImport.Status.VALID},
           after={"status": locked.status})
     _schedule(locked, APPLY)
@@ -194,8 +194,7 @@ def org_import_retry(*, actor: User, pk: int) -> OrgImport:
         raise DomainError(_("The file is being processed right now; wait for it to finish."), code="running")
     audit(actor=actor, action="orgimport.retry", instance=locked,
           before={"status": locked.status, "attempts": locked.attempts}, after={"status": locked.status})
-    OrgImport.objects.filter(pk=pk).update(started_at=None, attempts=0, sent_at=None)
-    locked.refresh_from_db()
+    jobs.requeue(locked, send=False)
     _schedule(locked, CHECK if locked.status == OrgImport.Status.CHECKING else APPLY)
     return locked
 

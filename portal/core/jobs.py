@@ -349,9 +349,11 @@ def _revive(job: Job) -> str | None:
     return "requeued"
 
 
-def requeue(job: Job) -> None:
-    """Queue `job` again from the start of its step, with its attempts counted afresh, and send it on commit:
-    a user's retry. The caller holds the job (`hold`) inside a transaction."""
+def requeue(job: Job, *, send: bool = True) -> None:
+    """Queue `job` again from the start of its step, with its attempts counted afresh: a user's retry, or a new
+    step of the same job. Sends it on commit unless `send` is False (the caller runs or sends the step itself).
+    The caller holds the job (`hold`, or a row lock) inside a transaction."""
     type(job)._default_manager.filter(pk=job.pk).update(started_at=None, attempts=0, sent_at=None, **job.job_queued)
     job.refresh_from_db()
-    send_on_commit(job)
+    if send:
+        send_on_commit(job)
