@@ -1,5 +1,7 @@
 """The certificates forms: a district's type, registering a certificate, a void, a seal use; and the query
-strings the pages read (a year, an override, a district), each validated like any input, never a 500."""
+strings the pages read (a year, an override, a district, the lookup's search), each validated like any input,
+never a 500. ID numbers, phone numbers, district codes and searches are read in their canonical form
+(portal.core.forms.NormalisedCharField); names and descriptions as typed."""
 
 from typing import Any
 
@@ -7,10 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from certificates.choices import SealItem
+from certificates.idnumbers import canonical_id_number, id_number_problem
 from certificates.models import CertificateType
 from certificates.names import split_names, validate_names
 from committees.models import District
-from portal.core.forms import BootstrapFormMixin
+from portal.core.forms import BootstrapFormMixin, NormalisedCharField
 
 PK_MAX = 2**31 - 1  # the largest key of an integer column
 
@@ -29,6 +32,21 @@ class NamesField(forms.CharField):
         return split_names(super().to_python(value) or "")
 
 
+class IdNumberField(NormalisedCharField):
+    """A resident ID number in its canonical form (idnumbers.canonical_id_number: full-width digits and Ｘ, a
+    lower-case x, accepted), refused with what is wrong (idnumbers.id_number_problem: the length, a birth date that
+    does not exist, before 1900 or in the future, the check character)."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return canonical_id_number(value) if value else value
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and (problem := id_number_problem(value)) is not None:
+            raise forms.ValidationError(problem, code="id_number")
+
+
 class CertificateTypeForm(BootstrapFormMixin, forms.ModelForm):
     aliases = NamesField(label=_("Other names"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                          help_text=_("What residents call it, one per line."))
@@ -44,9 +62,8 @@ class CertificateTypeForm(BootstrapFormMixin, forms.ModelForm):
 class RegistrationForm(BootstrapFormMixin, forms.Form):
     certificate_type = forms.TypedChoiceField(label=_("Certificate"), coerce=int)
     applicant_name = forms.CharField(label=_("Applicant"), max_length=50)
-    id_number = forms.CharField(label=_("ID number"), max_length=18, min_length=18,
-                                help_text=_("Stored only masked, never in clear."),
-                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    id_number = IdNumberField(label=_("ID number"), help_text=_("Stored only masked, never in clear."),
+                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     facts = forms.CharField(label=_("Facts certified"), widget=forms.Textarea(attrs={"rows": 3}))
     verification = forms.CharField(label=_("How the facts were verified"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -74,7 +91,7 @@ class SealUseForm(BootstrapFormMixin, forms.Form):
     copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=999, initial=1)
     approver = forms.CharField(label=_("Approved by"), max_length=50)
     applicant_name = forms.CharField(label=_("Applicant"), max_length=50, required=False)
-    applicant_phone = forms.CharField(label=_("Applicant's phone"), max_length=20, required=False)
+    applicant_phone = NormalisedCharField(label=_("Applicant's phone"), max_length=20, required=False)
 
 
 # --- query strings -----------------------------------------------------------------------------------------------
@@ -85,22 +102,37 @@ class OverrideQueryForm(forms.Form):
 
 
 class PublicListForm(forms.Form):
-    """The public list's district and search. The district is one of the districts the page lists, checked in
-    Python against them: what was typed never reaches a query."""
+    """The public list's district and search, in their canonical form (a district typed `３１０１０１` is
+    `310101`). The district is one of the districts the page lists, checked in Python against them: what was typed
+    never reaches a query."""
 
     DEFAULT_DISTRICT = "310101"
 
-    district = forms.ChoiceField(required=False)
-    q = forms.CharField(required=False, max_length=200)
+    district = NormalisedCharField(required=False, max_length=6)
+    q = NormalisedCharField(required=False, max_length=200, search=True)
 
     def __init__(self, *args: Any, districts: list[District], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [(d.code, d.name) for d in districts]
-        codes = [d.code for d in districts]
-        self.default_district = self.DEFAULT_DISTRICT if self.DEFAULT_DISTRICT in codes else next(iter(codes), "")
+        self.codes = [d.code for d in districts]
+        self.default_district = (self.DEFAULT_DISTRICT if self.DEFAULT_DISTRICT in self.codes
+                                 else next(iter(self.codes), ""))
+
+    def clean_district(self) -> str:
+        district = self.cleaned_data["district"]
+        if district and district not in self.codes:
+            raise forms.ValidationError(forms.ChoiceField.default_error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": district})
+        return district
 
     def chosen(self) -> tuple[str, str]:
         """(district, search): what was asked where it is valid, the defaults otherwise."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return data.get("district") or self.default_district, data.get("q") or ""
+
+
+class LookupForm(forms.Form):
+    """The lookup's `q`, as typed or pasted (a search: full-width letters read as ASCII, tabs and line breaks
+    as spaces); a control character is the field's error."""
+
+    q = NormalisedCharField(required=False, max_length=200, search=True)

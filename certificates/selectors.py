@@ -5,12 +5,15 @@ effective catalogue of a district (national and city types, the district's own, 
 they override) is a few hundred rows at most: it is read in one query and matched in Python, so the answer costs
 the same whatever the size of the registers. Matching, best first: the name; a name, other name or sub-item
 inside what was typed ("开个死亡证明") or the other way round; pinyin initials ("hyzk" → 婚姻状况证明) or full
-pinyin; then characters in common.
+pinyin, with every reading of a character of several (重名证明 is chongming and zhongming, cmzm and zmzm); then
+characters in common. The readings of each name are worked out once per process (term_spelling), so a keystroke
+costs a walk over the catalogue's names and no query more than before.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, pinyin
 
 from certificates.filtersets import RegistrationFilterSet, SealUseFilterSet
 from certificates.models import CertificateType, LookupTally, Registration, SealUse
 from committees.models import Committee
 from portal.core.scoping import may_ever, permission_name, unit_of
+from portal.core.text import InvalidText, normalise_search
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -102,12 +106,78 @@ def _terms(certificate: CertificateType) -> list[str]:
     return [certificate.name, *certificate.aliases, *certificate.sub_items]
 
 
-def pinyin_forms(text: str) -> tuple[str, str]:
-    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower(), "".join(lazy_pinyin(text)).lower()
+# Pinyin of a term: at most its first 40 characters are spelled (names, other names and sub-items are shorter).
+_SPELLED_CHARACTERS = 40
+_INITIALS = ("zh", "ch", "sh")
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """What may be typed for each character of a term: `units[i]` the whole spellings of character i (each of its
+    readings, its initial zh/ch/sh, its first letter), `prefixes[i]` what typing may have reached inside it (every
+    non-empty beginning of a reading). Latin letters and digits stand for themselves."""
+
+    units: tuple[frozenset[str], ...]
+    prefixes: tuple[frozenset[str], ...]
+
+    def spells(self, query: str, *, anywhere: bool = False) -> bool:
+        """Whether `query` (lower-case letters) is a spelling of the term's beginning, or with `anywhere` of any run
+        of its characters: each character typed whole, as an initial or a first letter, the last one perhaps only
+        begun ("zhongmzm", "cmzm", "chongmi" for 重名证明). A walk over the characters keeping the positions of
+        the query reached, so the readings of a long name are never multiplied out."""
+        reached: set[int] = set()  # positions of the query spelled by the characters before this one
+        for index, (units, prefixes) in enumerate(zip(self.units, self.prefixes, strict=True)):
+            if anywhere or index == 0:
+                reached.add(0)
+            if not reached:
+                return False
+            if len(query) in reached:
+                return True
+            following: set[int] = set()
+            for position in reached:
+                rest = query[position:]
+                if rest in prefixes:
+                    return True
+                following.update(position + len(unit) for unit in units if rest.startswith(unit))
+            reached = following
+        return len(query) in reached
+
+
+# A few hundred types of a few names each, shared by the districts: ~5 KB a term, at most ~20 MB a process.
+@functools.lru_cache(maxsize=4096)
+def term_spelling(term: str) -> Spelling:
+    """Every reading of every character of `term` (pypinyin, heteronym=True: the phrase dictionary's reading in
+    context and each reading of the character alone), computed once per term and process: 重名证明 is spelled
+    chongming as well as zhongming, 还款能力证明 huankuan as well as haikuan. ü is typed v or u."""
+    characters = term.lower()[:_SPELLED_CHARACTERS]
+    in_context = pinyin(characters, style=Style.NORMAL, heteronym=True, errors=list)  # one item per character
+    if len(in_context) != len(characters):  # never seen; the readings of each character alone still hold
+        in_context = [[] for _character in characters]
+    units, prefixes = [], []
+    for character, phrase_readings in zip(characters, in_context, strict=True):
+        if character.isascii():
+            if not character.isalnum():
+                continue
+            readings = {character}
+        else:
+            alone = pinyin(character, style=Style.NORMAL, heteronym=True, errors="ignore")
+            readings = {r for r in (*phrase_readings, *(alone[0] if alone else ())) if r.isascii() and r.isalpha()}
+            readings |= {r.replace("v", "u") for r in readings}
+        if not readings:
+            continue  # punctuation, a space: nothing is typed for it
+        units.append(frozenset(readings | {r[0] for r in readings} | {r[:2] for r in readings if r[:2] in _INITIALS}))
+        prefixes.append(frozenset(r[:n] for r in readings for n in range(1, len(r) + 1)))
+    return Spelling(tuple(units), tuple(prefixes))
 
 
 def normalise(query: str) -> str:
-    query = PUNCTUATION.sub("", query.strip().lower())
+    """What the lookup matches of `query`: its canonical form (portal.core.text.normalise_search: full-width
+    letters and digits typed in the Chinese input mode are ASCII), in lower case, without punctuation or spaces
+    and without the words residents wrap around what they need ("我想开个…").
+
+    Raises: InvalidText naming a control character (the pages and the API read `q` with a normalising field first).
+    """
+    query = PUNCTUATION.sub("", normalise_search(query).lower())
     stripped = FILLER.sub("", query)
     return stripped or query
 
@@ -127,12 +197,14 @@ def _score(certificate: CertificateType, query: str, raw: str) -> tuple[int, str
         if len(query) >= 2 and (query in term or (bare and bare in query)):
             return 60, term
     if query.isascii() and query.isalpha():
-        for term in terms:
-            initials, full = pinyin_forms(term)
-            if initials.startswith(query) or full.startswith(query):
+        spellings = [(term, term_spelling(term)) for term in terms]
+        for term, spelling in spellings:
+            if spelling.spells(query):
                 return 50, term
-            if len(query) >= 3 and (query in initials or query in full):
-                return 40, term
+        if len(query) >= 3:
+            for term, spelling in spellings:
+                if spelling.spells(query, anywhere=True):
+                    return 40, term
     shared = sum(1 for char in set(query) if char in certificate.name and not char.isascii() and char not in "证明")
     if shared >= 2:
         return 10 + shared, certificate.name
@@ -140,9 +212,13 @@ def _score(certificate: CertificateType, query: str, raw: str) -> tuple[int, str
 
 
 def certificate_type_match(*, catalogue: list[CertificateType], query: str, limit: int = 8) -> list[Match]:
-    """The types of `catalogue` that match what was typed, best first."""
-    raw = PUNCTUATION.sub("", query.strip().lower())
-    normal = normalise(query)
+    """The types of `catalogue` that match what was typed, best first. A query holding a control character
+    matches nothing (the pages and the API refuse it before: portal.core.text)."""
+    try:
+        raw = PUNCTUATION.sub("", normalise_search(query).lower())
+        normal = normalise(query)
+    except InvalidText:
+        return []
     if not normal:
         return []
     matches = []

@@ -16,6 +16,7 @@ from committees.models import (
     Qualification,
     Street,
 )
+from portal.core.filters import NormalisedCharFilter
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -33,12 +34,11 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class SearchFilterSet(django_filters.FilterSet):
-    """`q` searches the code and the name."""
+    """`q` searches the code and the name, read in its canonical form (a code typed ３１０１ is 3101)."""
 
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = NormalisedCharFilter(method="search", label=_("Search"), search=True)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
         if not value:
             return queryset
         return queryset.filter(Q(code__startswith=value) | Q(name__icontains=value))
@@ -46,11 +46,14 @@ class SearchFilterSet(django_filters.FilterSet):
 
 def code_filter(field_name: str, label: str) -> django_filters.CharFilter:
     """A filter on a related code without a choice list: the queryset is already restricted, so a code
-    outside the user's scope simply matches nothing (no list of every row, no "exists elsewhere" answer)."""
-    return django_filters.CharFilter(field_name=field_name, label=label)
+    outside the user's scope simply matches nothing (no list of every row, no "exists elsewhere" answer). The
+    code is read in its canonical form: `３１０１０１` or a pasted code with a zero-width space is `310101`."""
+    return NormalisedCharFilter(field_name=field_name, label=label)
 
 
 class DistrictFilterSet(SearchFilterSet):
+    code = code_filter("code", _("division code"))
+
     class Meta:
         model = District
         fields = ["code"]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.interchange.services import check_upload
 from committees.models import YEAR_MAX, YEAR_MIN, Committee, CommitteeYear, CommunityWorker, Qualification
 from portal.accounts.models import User
-from portal.core.forms import BootstrapFormMixin, DateInput
+from portal.core.forms import BootstrapFormMixin, DateInput, NormalisedCharField
 
 
 class YearForm(forms.Form):
@@ -41,6 +41,7 @@ class CommunityWorkerForm(BootstrapFormMixin, forms.ModelForm):
         model = CommunityWorker
         fields = ["code", "name", "position", "hired_on", "left_on"]
         widgets = {"hired_on": DateInput(), "left_on": DateInput()}
+        field_classes = {"code": NormalisedCharField}  # the staff number as the import reads it: ３１０１ is 3101
 
 
 class QualificationForm(BootstrapFormMixin, forms.ModelForm):
@@ -51,7 +52,7 @@ class QualificationForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class AccessGrantForm(BootstrapFormMixin, forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
+    username = NormalisedCharField(label=_("Username"), max_length=150)
     committee = forms.ModelChoiceField(label=_("Committee"), queryset=Committee.objects.none())
     access = forms.ChoiceField(label=_("Access"), choices=[("view", _("read only")), ("change", _("read and edit"))])
 

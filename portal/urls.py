@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("portal.indicators.api.urls")),
     path("", include("tasks_registry.api.urls")),
     path("", include("certificates.api.urls")),
+    path("", include("portal.workdays.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("org/", include("committees.urls")),
     path("tasks/", include("tasks_registry.urls")),
     path("certificates/", include("certificates.urls")),
+    path("calendar/", include("portal.workdays.urls")),
     path("public/certificates/", certificate_views.public_list, name="public_certificates"),
     path("public/task-lists/", tasks_views.public_lists, name="public_task_lists"),
     path("api/v1/", include(api_v1)),

@@ -6,24 +6,24 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from committees.filtersets import YearFilter
+from committees.filtersets import YearFilter, code_filter
+from portal.core.filters import NormalisedCharFilter
 from portal.core.scoping import may_ever
 from tasks_registry.choices import ListLevel
 from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
 
 
 class TitleSearchFilterSet(django_filters.FilterSet):
-    """`q` searches the title."""
+    """`q` searches the title, read in its canonical form (portal.core.text.normalise_search)."""
 
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = NormalisedCharFilter(method="search", label=_("Search"), search=True)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
         return queryset.filter(title__icontains=value) if value else queryset
 
 
 class TaskListFilterSet(django_filters.FilterSet):
-    district = django_filters.CharFilter(field_name="district", label=_("district"))
+    district = code_filter("district", _("district"))
     year = YearFilter()
 
     class Meta:
@@ -35,13 +35,13 @@ class ItemSearchFilterSet(TitleSearchFilterSet):
     """`q` searches an item's task, number and responsible unit."""
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
         if not value:
             return queryset
         return queryset.filter(Q(title__icontains=value) | Q(code__icontains=value) | Q(responsible_unit__icontains=value))
 
 
 class TaskItemFilterSet(ItemSearchFilterSet):
+    code = code_filter("code", _("item number"))
     task_list = django_filters.NumberFilter(field_name="task_list", label=_("list"))
     year = YearFilter(field_name="task_list__year")
 
@@ -54,7 +54,7 @@ class PublicTaskItemFilterSet(ItemSearchFilterSet):
     """The public page's search: a district's published items with the city's (which apply in every
     district), by task, number or unit. Its year is the page's own (committees.forms.YearForm)."""
 
-    district = django_filters.CharFilter(method="filter_district", max_length=6, label=_("district"))
+    district = NormalisedCharFilter(method="filter_district", max_length=6, label=_("district"))
 
     class Meta:
         model = TaskItem
@@ -65,7 +65,7 @@ class PublicTaskItemFilterSet(ItemSearchFilterSet):
 
 
 class DispatchFilterSet(django_filters.FilterSet):
-    committee = django_filters.CharFilter(field_name="committee", label=_("committee"))
+    committee = code_filter("committee", _("committee"))
     item = django_filters.NumberFilter(field_name="item", label=_("list item"))
 
     class Meta:
@@ -74,7 +74,7 @@ class DispatchFilterSet(django_filters.FilterSet):
 
 
 class RefusedDispatchFilterSet(django_filters.FilterSet):
-    committee = django_filters.CharFilter(field_name="committee", label=_("committee"))
+    committee = code_filter("committee", _("committee"))
     year = YearFilter()
 
     class Meta:
@@ -83,8 +83,8 @@ class RefusedDispatchFilterSet(django_filters.FilterSet):
 
 
 class AdmissionRequestFilterSet(TitleSearchFilterSet):
-    district = django_filters.CharFilter(field_name="district", label=_("district"))
-    street = django_filters.CharFilter(field_name="street", label=_("street"))
+    district = code_filter("district", _("district"))
+    street = code_filter("street", _("street"))
 
     class Meta:
         model = AdmissionRequest
@@ -92,7 +92,7 @@ class AdmissionRequestFilterSet(TitleSearchFilterSet):
 
 
 class ViolationReportFilterSet(TitleSearchFilterSet):
-    committee = django_filters.CharFilter(method="filter_committee", label=_("committee"))
+    committee = NormalisedCharFilter(method="filter_committee", label=_("committee"))
 
     class Meta:
         model = ViolationReport

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, Department, Street
-from portal.core.forms import BootstrapFormMixin, DateInput
+from portal.core.forms import BootstrapFormMixin, DateInput, NormalisedCharField
 from tasks_registry.models import AdmissionRequest, TaskItem, TaskList, ViolationReport
 
 _DATE = DateInput()
@@ -24,6 +24,7 @@ class TaskItemForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["code", "title", "category", "responsible_unit", "legal_basis", "description", "frequency",
                   "hours_per_month", "forms", "systems", "needs_seal"]
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ("legal_basis", "description", "forms", "systems")}
+        field_classes = {"code": NormalisedCharField}  # the item number as the list import reads it
 
 
 class ExitForm(BootstrapFormMixin, forms.Form):
@@ -104,7 +105,7 @@ class AdmissionRequestForm(BootstrapFormMixin, forms.ModelForm):
 class SimilarForm(forms.Form):
     """The duplicate check's query: the title being typed, and the request being revised (left out)."""
 
-    title = forms.CharField(max_length=200, required=False)
+    title = NormalisedCharField(max_length=200, required=False, search=True)  # a search, not the title saved
     exclude = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
 
 

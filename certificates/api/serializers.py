@@ -1,7 +1,14 @@
+"""Shapes of the certificates API. Committee codes, ID numbers, phone numbers and the lookup's search are read in
+their canonical form (portal.core.api.NormalisedCharField); names, purposes and facts as typed."""
+
+from typing import Any
+
 from rest_framework import serializers
 
+from certificates.idnumbers import canonical_id_number, id_number_problem
 from certificates.models import CertificateType, Registration, SealUse
 from committees.models.annual import YEAR_MAX, YEAR_MIN
+from portal.core.api import NormalisedCharField, NormalisedPrimaryKeyRelatedField
 
 
 class CertificateTypeSerializer(serializers.ModelSerializer):
@@ -14,8 +21,19 @@ class CertificateTypeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class IdNumberField(NormalisedCharField):
+    """A resident ID number in its canonical form (idnumbers.canonical_id_number: full-width digits and Ｘ, a
+    lower-case x, accepted), refused with what is wrong (idnumbers.id_number_problem), as on the page."""
+
+    def to_internal_value(self, data: Any) -> str:
+        number = canonical_id_number(super().to_internal_value(data))
+        if (problem := id_number_problem(number)) is not None:
+            raise serializers.ValidationError(problem, code="id_number")
+        return number
+
+
 class LookupQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    q = NormalisedCharField(required=False, allow_blank=True, default="", max_length=200, search=True)
 
 
 class LookupResultSerializer(serializers.Serializer):
@@ -38,10 +56,10 @@ class RegistrationCreateSerializer(serializers.Serializer):
     """What registering takes. `committee`: the committee's code, for someone who registers for several; by
     default the one the reader registers for. A type outside the committee's catalogue is refused by the service."""
 
-    committee = serializers.CharField(max_length=12, required=False)
-    certificate_type = serializers.PrimaryKeyRelatedField(queryset=CertificateType.objects.none())
+    committee = NormalisedCharField(max_length=12, required=False)
+    certificate_type = NormalisedPrimaryKeyRelatedField(queryset=CertificateType.objects.none())
     applicant_name = serializers.CharField(max_length=50)
-    id_number = serializers.CharField(max_length=18, min_length=18, write_only=True)
+    id_number = IdNumberField(max_length=18, min_length=18, write_only=True)  # checked on the canonical form
     purpose = serializers.CharField(max_length=200)
     facts = serializers.CharField()
     verification = serializers.CharField()
@@ -80,10 +98,10 @@ class SealUseSerializer(serializers.ModelSerializer):
 class SealUseCreateSerializer(serializers.Serializer):
     """What registering a use of the seal takes; the item is checked against the seal-use list by the service."""
 
-    committee = serializers.CharField(max_length=12, required=False)
+    committee = NormalisedCharField(max_length=12, required=False)
     item = serializers.CharField(max_length=20)
     content = serializers.CharField(max_length=300)
     copies = serializers.IntegerField(min_value=1, max_value=999)
     approver = serializers.CharField(max_length=50)
     applicant_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    applicant_phone = NormalisedCharField(max_length=20, required=False, allow_blank=True, default="")

@@ -20,7 +20,17 @@ from certificates.models import CertificateType, LookupTally, Registration
 from certificates.names import split_names
 from certificates.selectors import acting_committee, certificate_type_district
 from portal.core.services import record_save
-from portal.core.spreadsheets import UnreadableFile, as_text, first_sheet_rows, is_blank
+from portal.core.spreadsheets import (
+    CellError,
+    FirstSheet,
+    UnreadableFile,
+    as_text,
+    cell_text,
+    find_header,
+    first_visible_sheet,
+    header_text,
+    is_blank,
+)
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -97,7 +107,7 @@ def _labels() -> dict[str, str]:
         found[key] = key
         for language in ("zh-hans", "en"):
             with translation.override(language):
-                found[_(label).lower()] = key
+                found[header_text(_(label))] = key  # normalised as header cells are
     return found
 
 
@@ -107,39 +117,61 @@ def _rules() -> dict[str, str]:
         found[value] = value
         for language in ("zh-hans", "en"):
             with translation.override(language):
-                found[str(label).lower()] = value
+                found[header_text(str(label))] = value
     return found
 
 
 def _names(value: Any) -> list[str]:
     # Split as the form splits; a name with a control character is refused by the model's validator
     # (full_clean below): a row error, never a write.
-    return split_names(as_text(value))
+    return split_names(cell_text(value, multiline=True, prose=True))
 
 
-def _read_rows(actor: User, district: str, rows: Any) -> tuple[list[CertificateType], list[RowError]]:
+def _value(key: str, value: Any, rules: dict[str, str]) -> Any:
+    """One cell of the row as the field takes it (portal.core.spreadsheets reads it: text as typed, its full-width
+    punctuation kept, invisible characters removed; the rule's word normalised). Raises CellError."""
+    if key == "rule":
+        word = cell_text(value)
+        return rules.get(word.lower(), word)
+    if key in ("aliases", "sub_items"):
+        return _names(value)
+    return cell_text(value, prose=True, multiline=key != "name")
+
+
+def _read_rows(actor: User, district: str, sheet: FirstSheet) -> tuple[list[CertificateType], list[RowError]]:
     labels, rules = _labels(), _rules()
-    columns = {i: labels[as_text(cell).lower()] for i, cell in enumerate(next(rows, ())) if as_text(cell).lower() in labels}
+    table = find_header(sheet.rows, lambda text: text in labels, [_(label) for label in COLUMNS.values()])
+    if table.problem:
+        return [], [RowError(table.header_row, "", "", table.problem)]
+    columns = {i: labels[header_text(cell)] for i, cell in enumerate(table.header) if header_text(cell) in labels}
     if "name" not in columns.values():
-        return [], [RowError(1, "", "", _("The first row must hold the column headers, with at least the certificate."))]
+        message = (_("The column headers (row {row}) lack the column “{label}”.").format(
+            row=table.header_row, label=_(COLUMNS["name"])) if table.header else
+            _("The sheet “{sheet}” holds nothing to import.").format(sheet=sheet.title))
+        return [], [RowError(table.header_row, "", "", message)]
     shared = {c.name: c for c in CertificateType.objects.restrict(actor, "view").filter(district__isnull=True)}
     own = {c.name: c for c in CertificateType.objects.restrict(actor, "change").filter(district_id=district)}
     errors: list[RowError] = []
     writes: list[CertificateType] = []
     seen: dict[str, int] = {}
-    for number, cells in enumerate(rows, start=2):
+    for number, cells in table.rows:
         if all(is_blank(cell) for cell in cells):
             continue
         values = {columns[i]: cells[i] for i in columns if i < len(cells)}
-        name = as_text(values.get("name"))
+        fields: dict[str, Any] = {}
+        for key, value in values.items():
+            try:
+                fields[key] = _value(key, value, rules)
+            except CellError as error:
+                errors.append(RowError(number, _(COLUMNS[key]), as_text(value), str(error)))
+        if len(fields) < len(values):
+            continue
+        name = fields.pop("name", "")
         if name in seen:
             errors.append(RowError(number, _("Certificate"), name, _("Duplicate: row {row} has the same name.").format(
                 row=seen[name])))
             continue
         seen[name] = number
-        fields = {key: (_names(value) if key in ("aliases", "sub_items") else
-                        rules.get(as_text(value).lower(), as_text(value)) if key == "rule" else as_text(value))
-                  for key, value in values.items() if key != "name"}
         base = shared.get(name)
         if name not in own and base is not None and all(getattr(base, k) == fields.get(k, getattr(base, k)) for k in COMPARED):
             continue  # the national or city type as it is: nothing for the district to keep
@@ -151,33 +183,37 @@ def _read_rows(actor: User, district: str, rows: Any) -> tuple[list[CertificateT
             item.full_clean(validate_unique=False, validate_constraints=True)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
-                errors.extend(RowError(number, str(COLUMNS.get(field, "")), as_text(values.get(field)), m) for m in messages)
+                column = _(COLUMNS[field]) if field in COLUMNS else ""
+                errors.extend(RowError(number, column, as_text(values.get(field)), m) for m in messages)
             continue
         writes.append(item)
     return writes, errors
 
 
-def catalogue_import(*, actor: User, upload: IO[bytes]) -> tuple[int, list[RowError]]:
+def catalogue_import(*, actor: User, upload: IO[bytes]) -> tuple[int, list[RowError], list[str]]:
     """Load the actor's district's catalogue from .xlsx (the export's format): all or nothing, every problem listed.
 
-    A row named like a national or city type and different from it becomes the district's override; a row
-    identical to it is left alone; any other row is the district's own type (updated when it exists).
-    Returns (rows written, problems); nothing is written when there is a problem.
+    The first visible sheet is read (its header may sit under a title row; hidden sheets are skipped and named in
+    the notices). A row named like a national or city type and different from it becomes the district's
+    override; a row identical to it is left alone; any other row is the district's own type (updated when it
+    exists). Returns (rows written, problems, notices for the person: the hidden sheets skipped); nothing is
+    written when there is a problem.
     Side effects: the district's types; an audit entry each. Raises: PermissionDenied when the actor keeps no
     district's catalogue.
     """
     district = _own_district(actor, "change")
     try:
-        with first_sheet_rows(upload) as rows:
-            writes, errors = _read_rows(actor, district, rows)
+        with first_visible_sheet(upload) as sheet:
+            writes, errors = _read_rows(actor, district, sheet)
+            notices = sheet.notices
     except UnreadableFile as exc:
-        return 0, [RowError(0, "", "", str(exc))]
+        return 0, [RowError(0, "", "", str(exc))], []
     if errors:
-        return 0, errors
+        return 0, errors, notices
     with transaction.atomic():
         for item in writes:
             record_save(actor=actor, instance=item)
-    return len(writes), []
+    return len(writes), [], notices
 
 
 # --- the lookup's tally ---------------------------------------------------------------------------------------

@@ -25,13 +25,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from certificates.choices import SealItem
-from certificates.idnumbers import hash_id, mask_id, valid_id_number
+from certificates.idnumbers import canonical_id_number, hash_id, id_number_problem, mask_id
 from certificates.models import CertificateType, Registration, SealUse, SerialCounter
 from certificates.selectors import acting_committees, certificate_type_catalogue, certificate_type_issuable
 from committees.models import Committee
 from portal.core.audit import audit
 from portal.core.exceptions import DomainError
 from portal.core.scoping import may_ever
+from portal.core.text import InvalidText, invalid_text_message
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -82,7 +83,9 @@ def registration_create(*, actor: User, committee: Committee, certificate_type: 
     Raises: PermissionDenied without the role's "add" on registrations (403); Committee.DoesNotExist when the
     actor does not register for `committee` (not its own staff, whatever they were granted: 404); DomainError
     "unknown_type" for a type outside the committee's district's catalogue, "do_not_issue" (with the route to
-    tell the resident) for a type committees do not issue, "id_number" for an invalid ID number.
+    tell the resident) for a type committees do not issue, "id_number" for an invalid ID number (its message says
+    what is wrong: the length, a birth date that does not exist, is before 1900 or in the future, the check
+    character). `id_number` is read in its canonical form (idnumbers.canonical_id_number) whatever the caller did.
     """
     # The whole body is one transaction, authorisation included. A `with` block rather than @transaction.atomic:
     # the decorator's frame would hold the ID number in clear, out of sensitive_variables' reach.
@@ -91,9 +94,13 @@ def registration_create(*, actor: User, committee: Committee, certificate_type: 
             raise PermissionDenied
         committee = acting_committees(actor=actor, model=Registration).select_related("street").get(pk=committee.pk)
         certificate_type = _issuable(actor, committee, certificate_type)
-        id_number = id_number.strip().upper()
-        if not valid_id_number(id_number):
-            message = _("This is not a valid resident ID number.")
+        # The canonical form (full-width digits and Ｘ typed in the Chinese input mode, x): one person, one hash.
+        try:
+            id_number = canonical_id_number(id_number)
+        except InvalidText as error:
+            message = invalid_text_message(error)
+            raise DomainError(message, code="id_number", fields={"id_number": [message]}) from None
+        if (message := id_number_problem(id_number)) is not None:
             raise DomainError(message, code="id_number", fields={"id_number": [message]})
         now = timezone.now()
         year = timezone.localdate(now).year

@@ -85,10 +85,12 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose an .xlsx file made from the export."))
         submission_refused(request)
         return redirect("certificates:catalogue")
-    written, errors = services.catalogue_import(actor=request.user, upload=upload)
+    written, errors, notices = services.catalogue_import(actor=request.user, upload=upload)
     if errors:
-        return render(request, "certificates/import_errors.html", {"errors": errors}, status=400)
+        return render(request, "certificates/import_errors.html", {"errors": errors, "notices": notices}, status=400)
     messages.success(request, _("{n} certificate types were imported for your district.").format(n=written))
+    for notice in notices:  # the hidden sheets that were not read
+        messages.warning(request, notice)
     return redirect("certificates:catalogue")
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from certificates import selectors, services
+from certificates.forms import LookupForm
 from certificates.models import CertificateType, Registration
 from portal.core.views import require_perm, template_for
 
@@ -15,10 +16,13 @@ from portal.core.views import require_perm, template_for
 def lookup_page(request: HttpRequest) -> HttpResponse:
     """One box; the answers appear as the person types (HTMX swaps the results)."""
     require_perm(request, CertificateType, "view")
-    q = request.GET.get("q", "")
-    matches = selectors.certificate_type_lookup(actor=request.user, query=q) if q.strip() else []
+    form = LookupForm(request.GET)
+    # Read once here, in its canonical form (full-width letters typed in the Chinese input mode are ASCII); a
+    # query the form refuses finds nothing and is shown as typed.
+    q = form.cleaned_data["q"] if form.is_valid() else request.GET.get("q", "")
+    matches = selectors.certificate_type_lookup(actor=request.user, query=q) if form.is_valid() and q else []
     return render(request, template_for(request, "certificates/lookup.html", "certificates/_results.html"),
-                  {"q": q, "matches": matches})
+                  {"q": q, "matches": matches, "form": form})
 
 
 def _answerable(request: HttpRequest, pk: int) -> CertificateType:

@@ -11,29 +11,33 @@ from committees.models import (
     Qualification,
     Street,
 )
-from portal.core.api import ValidatedModelSerializer
+from portal.core.api import NormalisedCodesMixin, ValidatedModelSerializer
 
 
-class DistrictSerializer(ValidatedModelSerializer):
+# Codes, staff numbers and the units rows name (a street's district, a worker's committee) are read in their
+# canonical form (NormalisedCodesMixin): `３１０１０１００１` or a code pasted with a zero-width space is the same unit.
+class DistrictSerializer(NormalisedCodesMixin, ValidatedModelSerializer):
     class Meta:
         model = District
         fields = ["code", "name", "merge_threshold"]
         read_only_fields = ["code", "name"]
 
 
-class StreetSerializer(ValidatedModelSerializer):
+class StreetSerializer(NormalisedCodesMixin, ValidatedModelSerializer):
     class Meta:
         model = Street
         fields = ["code", "district", "name", "kind"]
+        normalised_fields = ["code"]
 
 
-class CommitteeSerializer(ValidatedModelSerializer):
+class CommitteeSerializer(NormalisedCodesMixin, ValidatedModelSerializer):
     class Meta:
         model = Committee
         fields = ["code", "street", "name", "kind", "established_on", "dissolved_on", "transition"]
+        normalised_fields = ["code"]
 
 
-class CommitteeYearSerializer(ValidatedModelSerializer):
+class CommitteeYearSerializer(NormalisedCodesMixin, ValidatedModelSerializer):
     class Meta:
         model = CommitteeYear
         fields = ["id", "committee", "year", "households", "resident_households", "office_area_m2", "elder_area_m2",
@@ -42,25 +46,26 @@ class CommitteeYearSerializer(ValidatedModelSerializer):
         validators: list = []
 
 
-class QualificationSerializer(ValidatedModelSerializer):
+class QualificationSerializer(NormalisedCodesMixin, ValidatedModelSerializer):
     class Meta:
         model = Qualification
         fields = ["id", "worker", "level", "obtained_on"]
         validators: list = []
 
 
-class CommunityWorkerSerializer(ValidatedModelSerializer):
+class CommunityWorkerSerializer(NormalisedCodesMixin, ValidatedModelSerializer):
     qualifications = serializers.SerializerMethodField()
 
     class Meta:
         model = CommunityWorker
         fields = ["id", "code", "committee", "name", "position", "hired_on", "left_on", "qualifications"]
+        normalised_fields = ["code"]  # the staff number
 
     def get_qualifications(self, worker: CommunityWorker) -> list[dict]:
         return [{"level": q.level, "obtained_on": q.obtained_on} for q in worker.qualifications.all()]
 
 
-class CommunityFundSerializer(ValidatedModelSerializer):
+class CommunityFundSerializer(NormalisedCodesMixin, ValidatedModelSerializer):
     class Meta:
         model = CommunityFund
         fields = ["id", "street", "name", "kind", "established_on"]

@@ -1,7 +1,9 @@
 """Reading one cell into a typed value, or a message in the user's language saying what is wrong with it.
 
-Cells come from CSV (always text) or from openpyxl (text, int, float, bool, date, datetime), so every
-reader accepts both: an .xlsx keeps a code typed as a number, and a date typed as a date.
+Cells come from CSV (always text) or from a workbook (text, int, float, bool, date, datetime, or an UnreadCell:
+a formula without a saved result), so every reader accepts both: an .xlsx keeps a code typed as a number, and a
+date typed as a date. Text goes through the portal's one normaliser and dates through its one parser, both in
+portal.core.spreadsheets, which the certificate catalogue and task-list imports share.
 """
 
 import datetime
@@ -13,52 +15,40 @@ from django.utils.translation import gettext as _
 
 from committees.interchange.schema import Column
 from committees.models.annual import YEAR_MAX, YEAR_MIN
-from portal.core.spreadsheets import as_text
+from portal.core.spreadsheets import CellError, cell_text, parse_date, readable
 
-# ISO (2025-12-31), and the year-first forms Excel writes when it saves a CSV again (2025/12/31, 2025/3/1).
-_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+__all__ = ["DECIMAL_LIMITS", "CellError", "read_cell"]
+
 _INTEGER = re.compile(r"^[+]?\d+$")
 # Decimal places and the largest value a column takes (the model's max_digits).
 DECIMAL_LIMITS = {"office_area_m2": Decimal("9999999.99"), "elder_area_m2": Decimal("9999999.99"),
                   "work_fund_yuan": Decimal("999999999999.99")}
 
 
-class CellError(ValueError):
-    """The cell cannot be read; `str(error)` is the message for the user."""
-
-
 def read_cell(column: Column, value: Any) -> Any:
-    """The typed value of a non-blank cell. Raises CellError."""
+    """The typed value of a non-blank cell. Raises CellError (also for a formula without a saved result)."""
     reader = _READERS[column.kind]
-    return reader(column, value)
+    return reader(column, readable(value))
 
 
 def _text(column: Column, value: Any) -> str:
-    text = as_text(value)
+    # A staff number is a code (normalised: "ＨＰ－０００１" is HP-0001); a name stays as typed, its full-width
+    # punctuation included, with only invisible characters removed (portal.core.spreadsheets.cell_text).
+    text = cell_text(value, prose=not column.key.endswith("code"))
     if column.max_length and len(text) > column.max_length:
         raise CellError(_("At most {n} characters.").format(n=column.max_length))
     return text
 
 
 def _code(column: Column, value: Any) -> str:
-    text = as_text(value)
+    text = cell_text(value)  # "３１０１０１" or "310101\u200b" is the code 310101, not another unit
     if not (text.isascii() and text.isdigit() and len(text) == column.max_length):
         raise CellError(_("A code of {n} digits is expected.").format(n=column.max_length))
     return text
 
 
 def _date(column: Column, value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    match = _DATE.match(as_text(value))
-    if not match:
-        raise CellError(_("A date such as 2025-12-31 is expected."))
-    try:
-        return datetime.date(*(int(part) for part in match.groups()))
-    except ValueError as exc:
-        raise CellError(_("This date does not exist.")) from exc
+    return parse_date(value)
 
 
 def _int(column: Column, value: Any) -> int:
@@ -69,7 +59,7 @@ def _int(column: Column, value: Any) -> int:
     if isinstance(value, int):
         number = value
     else:
-        text = as_text(value)
+        text = cell_text(value)
         if text.startswith("-") and _INTEGER.match(text[1:]):
             raise CellError(_("Cannot be negative."))
         if not _INTEGER.match(text):
@@ -89,7 +79,7 @@ def _decimal(column: Column, value: Any) -> Decimal:
         raise CellError(_("A number is expected."))
     if isinstance(value, float) and abs(value - round(value, 2)) < 1e-9:
         value = round(value, 2)  # a formula's 0.1+0.2 is 0.30000000000000004 in the file
-    text = repr(value) if isinstance(value, float) else as_text(value)
+    text = repr(value) if isinstance(value, float) else cell_text(value)
     try:
         number = Decimal(text)
     except InvalidOperation as exc:
@@ -108,7 +98,7 @@ def _decimal(column: Column, value: Any) -> Decimal:
 def _bool(column: Column, value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    word = as_text(value).lower()
+    word = cell_text(value).lower()
     if word in column.choices:
         return column.choices[word]
     if word in ("true", "false"):  # what Excel writes for a TRUE/FALSE cell saved as CSV
@@ -117,7 +107,7 @@ def _bool(column: Column, value: Any) -> bool:
 
 
 def _choice(column: Column, value: Any) -> str:
-    word = as_text(value)
+    word = cell_text(value)
     choice = column.choices.get(word) or column.choices.get(word.lower())
     if choice is None:
         raise CellError(_("Expected one of: {words}.").format(words=_words(column)))

@@ -14,9 +14,9 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 
-from committees.interchange.schema import SHEETS, WORD_FOR, Column, Sheet
+from committees.interchange.schema import EXAMPLE_MARK, SHEETS, WORD_FOR, Column, Sheet
 from committees.models import Committee, CommitteeYear, CommunityFund, CommunityWorker, District, Qualification, Street
-from portal.core.spreadsheets import cell_for
+from portal.core.spreadsheets import cell_for, csv_neutralise
 
 CHUNK = 2000
 
@@ -54,6 +54,10 @@ def _cell(column: Column, value: Any, *, for_csv: bool) -> Any:
         return WORD_FOR[value]
     if column.kind == "bool":
         return "是" if value else "否"
+    if for_csv and isinstance(value, str):
+        # A name such as "=HYPERLINK(…)" or "-1 号楼" must not run as a formula where the CSV is opened (OWASP
+        # "CSV injection"); the importer reads '= back as =. Only text: numbers (-5) and dates are never touched.
+        return csv_neutralise(value)
     if for_csv and isinstance(value, (datetime.date, Decimal)):
         return value.isoformat() if isinstance(value, datetime.date) else f"{value:f}"
     return value
@@ -100,7 +104,8 @@ def write_workbook(target: IO[bytes] | Path | str, sheets: dict[str, Iterator[li
 
 
 def write_csv_folder(folder: Path, sheets: dict[str, Iterator[list[Any]]]) -> None:
-    """One <sheet>.csv per sheet, UTF-8 with a BOM so that Excel opens the Chinese correctly."""
+    """One <sheet>.csv per sheet, UTF-8 with a BOM so that Excel opens the Chinese correctly. The rows come from
+    `rows(…, for_csv=True)`: text a spreadsheet would run as a formula is neutralised with a leading '."""
     folder.mkdir(parents=True, exist_ok=True)
     for sheet in SHEETS:
         if sheet.name not in sheets:
@@ -127,13 +132,19 @@ def export_org(path: Path | str, *, actor: Any | None = None) -> None:
 
 
 def write_template(target: IO[bytes] | Path | str) -> None:
-    """The import template: every sheet with its Chinese headers and one example row."""
+    """The import template: every sheet with its Chinese headers and one example row.
+
+    The example row's first key cell (a code, or a staff number) starts with EXAMPLE_MARK: the importer skips
+    such rows, so a template uploaded unchanged changes nothing (schema.py says why the codes are not real ones).
+    """
     examples = {}
     for sheet in SHEETS:
         row = []
         for column in sheet.columns:
             value = column.example
-            if column.kind == "date" and value:
+            if column.key == sheet.key[0]:
+                value = f"{EXAMPLE_MARK}{value}"
+            elif column.kind == "date" and value:
                 value = datetime.date.fromisoformat(value)
             elif column.kind == "decimal" and value:
                 value = Decimal(value)

@@ -14,19 +14,21 @@ import datetime
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from committees.interchange.cells import CellError, read_cell
 from committees.interchange.readers import RawSheet, Source
-from committees.interchange.schema import SHEETS, Column, Sheet
+from committees.interchange.schema import EXAMPLE_MARK, SHEETS, WORD_FOR, Column, Sheet
 from committees.models import Committee, CommitteeYear, CommunityFund, CommunityWorker, District, Qualification, Street
 from portal.core.scoping import CITY, own_level, permission_name
-from portal.core.spreadsheets import UnreadableFile, as_text, is_blank
+from portal.core.spreadsheets import UnreadableFile, as_text, header_text, is_blank
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
 MAX_REPORTED_ERRORS = 10_000
+MAX_LISTED_CHANGES = 10_000  # rows created or updated whose values the report keeps, for the check page
 _LOCK_ID = 7_310_000_001  # pg_advisory_xact_lock key: one organisation import writes at a time
 
 
@@ -54,6 +57,12 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     rows: int = 0
+    examples: dict[str, int] = field(default_factory=dict)  # sheet -> the template's example rows skipped
+    # sheet -> the rows to create or update, in file order, as the check page lists them (see OrgImporter._note):
+    # {"row": 7, "action": "updated", "key": "310101013018", "name": "宝兴居委会",
+    #  "fields": [["households", "1650", "1700"], ...]}: column key, old and new value as the file writes them.
+    changes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    change_count: int = 0  # every row created or updated, listed or not (MAX_LISTED_CHANGES)
 
     @property
     def ok(self) -> bool:
@@ -69,7 +78,8 @@ class ImportReport:
 
     def as_json(self) -> dict[str, Any]:
         return {"errors": [asdict(e) for e in self.errors], "error_count": self.error_count,
-                "warnings": self.warnings, "counts": self.counts, "rows": self.rows}
+                "warnings": self.warnings, "counts": self.counts, "rows": self.rows, "examples": self.examples,
+                "changes": self.changes, "change_count": self.change_count}
 
 
 @dataclass
@@ -208,6 +218,10 @@ class OrgImporter:
         self.report.warnings.extend(
             _("Sheet {name} is not part of the format and was not read.").format(name=name) for name in source.unknown
         )
+        self.report.warnings.extend(
+            _("Sheet {name} is hidden and was not read; unhide it in Excel to import it.").format(name=name)
+            for name in source.hidden
+        )
         present = [sheet for sheet in SHEETS if sheet.name in source.sheet_names]
         if not present:
             self._error(RowError("", 0, None, source.display_name, _(
@@ -224,8 +238,11 @@ class OrgImporter:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
             for sheet, raw in zip(present, raws, strict=True):
                 self._import_sheet(sheet, raw)
+            self._note_examples()
             if self.report.ok and not self.report.rows:
-                self._error(RowError("", 0, None, source.display_name, _("The file holds no data rows.")))
+                self._error(RowError("", 0, None, source.display_name, _(
+                    "The file holds only the template's example rows, which are never imported: add your own rows."
+                ) if self.report.examples else _("The file holds no data rows.")))
             if dry_run or not self.report.ok:
                 transaction.set_rollback(True)
             elif on_success:
@@ -246,7 +263,7 @@ class OrgImporter:
         columns: list[tuple[int, Column]] = []
         headers: dict[str, str] = {}
         for index, cell in enumerate(raw.header):
-            text = as_text(cell).lstrip("\ufeff")
+            text = header_text(cell, lower=False)  # a BOM, full-width letters or a no-break space do not count
             if not text:
                 continue
             column = sheet.headers.get(text) or sheet.headers.get(text.lower())
@@ -256,25 +273,25 @@ class OrgImporter:
                 ).format(sheet=sheet.name, header=text))
                 continue
             if column.key in headers:
-                self._error(RowError(sheet.name, 1, column.key, text, _("This column appears twice."), text))
+                self._error(RowError(sheet.name, raw.header_row, column.key, text, _("This column appears twice."), text))
                 continue
             headers[column.key] = text
             columns.append((index, column))
         missing = [c for c in sheet.columns if c.required and c.key not in headers]
         for column in missing:
-            self._error(RowError(sheet.name, 1, column.key, "", _("The required column {label} ({key}) is missing.").format(
+            self._error(RowError(sheet.name, raw.header_row, column.key, "", _(
+                "The required column {label} ({key}) is missing.").format(
                 label=column.label, key=column.key), column.label))
-        if any(column.key in sheet.key for column in missing):
-            return None  # rows cannot even be told apart
+        if missing:
+            return None  # rows cannot be told apart, or checked against their parents: the header is to be fixed first
         return columns, headers
 
     def _import_sheet(self, sheet: Sheet, raw: RawSheet) -> None:
-        if all(is_blank(cell) for cell in raw.header):
-            first = next((number for number, cells in raw.rows if not all(is_blank(c) for c in cells)), None)
-            if first is None:  # a sheet that was emptied but not deleted: as if absent
-                self.report.warnings.append(_("Sheet {name} is empty and was skipped.").format(name=sheet.name))
-                return
-            self._error(RowError(sheet.name, 1, None, "", _("The first row must hold the column headers.")))
+        if raw.problem:  # no header in the first rows: the message says where it should be
+            self._error(RowError(sheet.name, raw.header_row, None, "", raw.problem))
+            return
+        if not raw.header:  # a sheet that was emptied but not deleted: as if absent
+            self.report.warnings.append(_("Sheet {name} is empty and was skipped.").format(name=sheet.name))
             return
         self.report.counts[sheet.name] = {"created": 0, "updated": 0, "unchanged": 0}
         mapped = self._map_header(sheet, raw)
@@ -285,6 +302,9 @@ class OrgImporter:
         seen = self.seen[sheet.name]
         for number, cells in raw.rows:
             if all(is_blank(cell) for cell in cells):
+                continue
+            if _is_example(sheet, columns, cells):
+                self.report.examples[sheet.name] = self.report.examples.get(sheet.name, 0) + 1
                 continue
             self.report.rows += 1
             values: dict[str, Any] = {}
@@ -333,13 +353,16 @@ class OrgImporter:
         self.scope.prepare(code for row in batch for key in _UNIT_KEYS[sheet.name] if (code := row.values.get(key)))
         writes: list[models.Model] = []
         counts = self.report.counts[sheet.name]
+        rows = {row.number: row for row in batch}
         for item in plan(sheet, batch):
-            outcome = self._decide(sheet, model, item, [f for f in updatable if f in item.fields])
+            updated = [f for f in updatable if f in item.fields]
+            outcome = self._decide(sheet, model, item, updated)
             if outcome is None:
                 continue
             counts[outcome] += 1
             if outcome != "unchanged":
                 writes.append(model(**item.fields) if item.existing is None else _merged(model, item, updatable))
+                self._note(sheet, outcome, item, rows[item.number], updated)
         if writes and self.report.ok:
             self._write(sheet, model, writes, unique, updatable, batch)
         self._tick()
@@ -363,6 +386,34 @@ class OrgImporter:
             return outcome
         self._cell_error(sheet, item.number, column, item.scope_code, message, self.headers)
         return None
+
+    def _note(self, sheet: Sheet, outcome: str, item: Planned, row: Row, updated: list[str]) -> None:
+        """Keep a row to create or update for the check page: its key and name, and for an update each field
+        with its stored and its new value (the page shows what confirming will change, issue 14)."""
+        self.report.change_count += 1
+        if self.report.change_count > MAX_LISTED_CHANGES:
+            return
+        existing = item.existing
+        fields = []
+        if existing is not None:
+            for attname in updated:
+                if getattr(existing, attname) != item.fields[attname]:
+                    column = sheet.column(_column_key(attname))
+                    fields.append([column.key, shown(column, getattr(existing, attname)), shown(column, item.fields[attname])])
+        name = item.fields.get("name", getattr(existing, "name", ""))
+        self.report.changes.setdefault(sheet.name, []).append({
+            "row": item.number, "action": outcome, "name": name, "fields": fields,
+            "key": " / ".join(shown(sheet.column(key), row.values[key]) for key in sheet.key),
+        })
+
+    def _note_examples(self) -> None:
+        count = sum(self.report.examples.values())
+        if count:
+            self.report.warnings.append(ngettext(
+                "{count} example row of the template was ignored: a row whose code or staff number starts with "
+                "“{mark}” is never imported.",
+                "{count} example rows of the template were ignored: a row whose code or staff number starts with "
+                "“{mark}” is never imported.", count).format(count=count, mark=EXAMPLE_MARK))
 
     def _write(self, sheet: Sheet, model: type[models.Model], objs: list[models.Model], unique: list[str],
                updatable: list[str], batch: list[Row]) -> None:
@@ -566,6 +617,33 @@ _TARGETS: dict[str, tuple[type[models.Model], list[str], list[str]]] = {
     "qualifications": (Qualification, ["worker", "level"], ["obtained_on"]),
     "community_funds": (CommunityFund, ["street", "name"], ["kind", "established_on"]),
 }
+
+
+def _is_example(sheet: Sheet, columns: list[tuple[int, Column]], cells: tuple[Any, ...] | list[Any]) -> bool:
+    """A template's example row: its first key cell (a code, or a staff number) starts with EXAMPLE_MARK."""
+    index = next((index for index, column in columns if column.key == sheet.key[0]), None)
+    value = cells[index] if index is not None and index < len(cells) else None
+    return isinstance(value, str) and as_text(value).startswith(EXAMPLE_MARK)
+
+
+def _column_key(attname: str) -> str:
+    """The file's column for a model attname: street_id -> street_code, households -> households."""
+    return attname.removesuffix("_id") + "_code" if attname.endswith("_id") else attname
+
+
+def shown(column: Column, value: Any) -> str:
+    """A value as the file writes it and the user reads it: choices in Chinese, 是/否, dates in ISO, blank as —."""
+    if value is None or value == "":
+        return "—"
+    if column.kind == "choice":
+        return WORD_FOR.get(value, str(value))
+    if column.kind == "bool":
+        return "是" if value else "否"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
 
 
 def _fields(row: Row, names: dict[str, str]) -> dict[str, Any]:

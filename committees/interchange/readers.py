@@ -1,9 +1,10 @@
 """Reading an organisation file as sheets of rows, without trusting it.
 
 A source is a folder of CSV files, one .csv file, a .zip of CSV files or an .xlsx workbook. Rows are
-streamed (csv module, openpyxl read-only mode), so memory does not grow with the file. An .xlsx or
-.zip is a zip archive: its directory is checked before anything is inflated, so an archive bomb is
-refused instead of filling the memory or the disk.
+streamed (csv module, portal.core.spreadsheets for workbooks), so memory does not grow with the file. An .xlsx
+or .zip is a zip archive: its directory is checked before anything is inflated, so an archive bomb is
+refused instead of filling the memory or the disk. Hidden sheets are listed, never read; each sheet's header
+may sit under a title row (find_header); a CSV cell the export neutralised ('=…) is read back as it was.
 """
 
 import contextlib
@@ -19,7 +20,17 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from committees.interchange.schema import SHEET_BY_NAME
-from portal.core.spreadsheets import UnreadableFile, check_archive
+from portal.core.spreadsheets import (
+    Rows,
+    Table,
+    UnreadableFile,
+    check_archive,
+    csv_unneutralise,
+    find_header,
+    open_workbook,
+    sheet_rows,
+    visible_sheets,
+)
 
 SUFFIXES = (".xlsx", ".csv", ".zip")
 logger = logging.getLogger(__name__)
@@ -27,42 +38,38 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class RawSheet:
-    """One sheet: its header row as written, and an iterator of (row number, cells)."""
+    """One sheet: its header row as written, and an iterator of (row number, cells) under it, numbered as in
+    the file. An empty sheet has no header (header_row 0); `problem` says why no header was found."""
 
     name: str
     header: list[Any]
     rows: Iterator[tuple[int, list[Any]]]
     total: int | None  # data rows, when the file says so without reading it all
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    header_row: int = 1
+    problem: str | None = None
 
 
 def _sheet_name(name: str) -> str:
     return name.strip().lower()
 
 
-def _csv_rows(text: IO[str], name: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def _table(name: str, rows: Rows) -> Table:
+    """The sheet's header (within the first rows, under a title) and its rows, by the format's column names."""
+    sheet = SHEET_BY_NAME[name]
+    return find_header(rows, lambda text: text in sheet.headers, [column.label for column in sheet.columns])
+
+
+def _csv_rows(text: IO[str], name: str) -> Rows:
     reader = csv.reader(text)
+    number = 0
     try:
-        header = next(reader, [])
+        for number, cells in enumerate(reader, start=1):  # noqa: B007 - the number is read after a failure
+            yield number, [csv_unneutralise(cell) for cell in cells]
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(_encoding_message(name)) from exc
+        after = " " + _("(after row {row})").format(row=number) if number else ""
+        raise UnreadableFile(_encoding_message(name) + after) from exc
     except csv.Error as exc:
-        raise UnreadableFile(_csv_message(name, 1)) from exc
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        number = 1
-        try:
-            for number, cells in enumerate(reader, start=2):  # noqa: B007 - the number is read after a failure
-                yield number, cells
-        except UnicodeDecodeError as exc:
-            raise UnreadableFile(_encoding_message(name) + " " + _("(after row {row})").format(row=number)) from exc
-        except csv.Error as exc:
-            raise UnreadableFile(_csv_message(name, number + 1)) from exc
-
-    return header, rows()
+        raise UnreadableFile(_csv_message(name, number + 1)) from exc
 
 
 def _csv_message(name: str, row: int) -> str:
@@ -88,6 +95,7 @@ class Source(contextlib.ExitStack):
         self.path = Path(path)
         self.display_name = display_name or self.path.name
         self.unknown: list[str] = []
+        self.hidden: list[str] = []  # hidden sheets of a workbook: never read, whatever their name
         self._openers: dict[str, Any] = {}
 
     def __enter__(self) -> "Source":
@@ -133,42 +141,39 @@ class Source(contextlib.ExitStack):
             raw = opener()
             total = _count_lines(raw) if raw.seekable() else None
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            header, rows = _csv_rows(text, f"{stem}.csv")
-            return RawSheet(name, header, rows, total)
+            table = _table(name, _csv_rows(text, f"{stem}.csv"))
+            if total is not None:
+                total = max(total - max(table.header_row - 1, 0), 0)
+            return RawSheet(name, table.header, table.rows, total, table.header_row, table.problem)
 
         self._openers[name] = open_sheet
 
     def _open_workbook(self, path: Path) -> None:
-        import openpyxl  # imported here: the page and command load fast when no workbook is read
-
-        check_archive(path)
         try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            logger.info("unreadable workbook %s: %r", self.display_name, exc)
-            raise UnreadableFile(_("The workbook cannot be read; it may be damaged. Save it again in Excel.")) from exc
-        self.callback(workbook.close)
-        for title in workbook.sheetnames:
-            name = _sheet_name(title)
+            workbook = self.enter_context(open_workbook(path))
+        except UnreadableFile:
+            logger.info("unreadable workbook %s", self.display_name, exc_info=True)
+            raise
+        visible, self.hidden = visible_sheets(workbook)
+        for worksheet in visible:
+            name = _sheet_name(worksheet.title)
             if name not in SHEET_BY_NAME:
-                self.unknown.append(title)
+                self.unknown.append(worksheet.title)
                 continue
             if name in self._openers:
                 raise UnreadableFile(_("The sheet {sheet} appears twice.").format(sheet=name))
-            self._openers[name] = lambda title=title, name=name: self._worksheet(workbook[title], name)
+            self._openers[name] = lambda worksheet=worksheet, name=name: self._worksheet(workbook, worksheet, name)
 
     @staticmethod
-    def _worksheet(worksheet: Any, name: str) -> RawSheet:
-        # The stored size (<dimension>) is only a hint for the progress bar: some tools write a wrong one,
-        # and openpyxl would stop reading there. Rows are read to the end, no wider than the header.
+    def _worksheet(workbook: Any, worksheet: Any, name: str) -> RawSheet:
+        # The stored size (<dimension>) is only a hint for the progress bar: some tools write a wrong one.
+        # Rows are read to the end, no wider than the header.
         max_row = worksheet.max_row
-        worksheet.reset_dimensions()
-        header = list(next(worksheet.iter_rows(max_row=1, values_only=True), ()))
-        while header and _blank(header[-1]):
-            header.pop()
-        rows = worksheet.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True)
-        return RawSheet(name, header, ((number, list(cells)) for number, cells in enumerate(rows, start=2)),
-                        max_row - 1 if max_row else None)
+        rows = sheet_rows(workbook, worksheet)
+        table = _table(name, rows)
+        rows.width = max(len(table.header), 1)
+        total = max(max_row - table.header_row, 0) if max_row else None
+        return RawSheet(name, table.header, table.rows, total, table.header_row, table.problem)
 
     @property
     def sheet_names(self) -> list[str]:

@@ -2,6 +2,12 @@
 
 One declaration serves the importer, the template and the export: sheet names, column keys, their
 Chinese labels (the file format, so not translated), which are required and how a cell is read.
+
+The template's example rows must never touch real data (issue 14: the template once held a real committee,
+and uploading it unchanged overwrote its households). So the examples name units no real one can be
+(district 310199: Shanghai's district codes stop at 310151), every name says 示例, and the template writes
+EXAMPLE_MARK before each example row's first key cell, which the importer recognises and skips, counting
+the rows. The `example` values themselves are valid, so the template still shows what a row looks like.
 """
 
 from dataclasses import dataclass, field
@@ -20,6 +26,10 @@ LEVELS = {"assistant": QualificationLevel.ASSISTANT, "助理社会工作师": Qu
           "senior": QualificationLevel.SENIOR, "高级社会工作师": QualificationLevel.SENIOR}
 FUND_KINDS = {"fund": FundKind.FUND, "基金": FundKind.FUND, "foundation": FundKind.FOUNDATION, "基金会": FundKind.FOUNDATION}
 YES_NO = {"yes": True, "是": True, "no": False, "否": False}
+
+# Written before an example row's first key cell (its code, or staff number): a row whose key starts with it
+# is the template's example, never imported.
+EXAMPLE_MARK = "示例"
 
 # The Chinese word each choice is written back as (template and export use the Chinese words).
 WORD_FOR = {
@@ -62,26 +72,26 @@ class Sheet:
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet("districts", _("districts"), (
-        Column("code", "区划代码", "code", True, 6, example="310101"),
-        Column("name", "名称", required=True, max_length=50, example="黄浦区"),
+        Column("code", "区划代码", "code", True, 6, example="310199"),
+        Column("name", "名称", required=True, max_length=50, example="示例区"),
     ), key=("code",)),
     Sheet("streets", _("streets"), (
-        Column("code", "代码", "code", True, 9, example="310101013"),
-        Column("district_code", "区划代码", "code", True, 6, example="310101"),
-        Column("name", "名称", required=True, max_length=50, example="外滩街道"),
+        Column("code", "代码", "code", True, 9, example="310199001"),
+        Column("district_code", "区划代码", "code", True, 6, example="310199"),
+        Column("name", "名称", required=True, max_length=50, example="示例街道"),
         Column("kind", "类型", "choice", True, choices=STREET_KINDS, example="街道"),
     ), key=("code",)),
     Sheet("committees", _("committees"), (
-        Column("code", "代码", "code", True, 12, example="310101013018"),
-        Column("street_code", "街道代码", "code", True, 9, example="310101013"),
-        Column("name", "名称", required=True, max_length=60, example="宝兴居委会"),
+        Column("code", "代码", "code", True, 12, example="310199001001"),
+        Column("street_code", "街道代码", "code", True, 9, example="310199001"),
+        Column("name", "名称", required=True, max_length=60, example="示例居委会"),
         Column("kind", "类型", "choice", True, choices=COMMITTEE_KINDS, example="居委会"),
         Column("established_on", "成立日期", "date", example="2001-06-30"),
         Column("dissolved_on", "撤销日期", "date"),
         Column("transition", "旧改过渡", "bool", choices=YES_NO, example="否"),
     ), key=("code",)),
     Sheet("committee_years", _("annual records"), (
-        Column("committee_code", "居委会代码", "code", True, 12, example="310101013018"),
+        Column("committee_code", "居委会代码", "code", True, 12, example="310199001001"),
         Column("year", "年度", "int", True, example=2025),
         Column("households", "管辖户数", "int", True, example=1650),
         Column("resident_households", "实际居住户数", "int", True, example=1580),
@@ -90,21 +100,21 @@ SHEETS: tuple[Sheet, ...] = (
         Column("work_fund_yuan", "工作经费", "decimal", example="200000"),
     ), key=("committee_code", "year")),
     Sheet("workers", _("community workers"), (
-        Column("code", "工号", "text", True, 40, example="HP-0001"),
-        Column("committee_code", "居委会代码", "code", True, 12, example="310101013018"),
-        Column("name", "姓名", required=True, max_length=50, example="张敏"),
+        Column("code", "工号", "text", True, 40, example="EX-0001"),
+        Column("committee_code", "居委会代码", "code", True, 12, example="310199001001"),
+        Column("name", "姓名", required=True, max_length=50, example="示例员工"),
         Column("position", "职务", max_length=50, example="书记"),
         Column("hired_on", "入职日期", "date", True, example="2015-03-01"),
         Column("left_on", "离职日期", "date"),
     ), key=("code",)),
     Sheet("qualifications", _("qualifications"), (
-        Column("worker_code", "工号", "text", True, 40, example="HP-0001"),
+        Column("worker_code", "工号", "text", True, 40, example="EX-0001"),
         Column("level", "等级", "choice", True, choices=LEVELS, example="社会工作师"),
         Column("obtained_on", "取得日期", "date", True, example="2018-06-20"),
     ), key=("worker_code", "level")),
     Sheet("community_funds", _("community funds"), (
-        Column("street_code", "街道代码", "code", True, 9, example="310101013"),
-        Column("name", "名称", required=True, max_length=100, example="外滩社区基金"),
+        Column("street_code", "街道代码", "code", True, 9, example="310199001"),
+        Column("name", "名称", required=True, max_length=100, example="示例社区基金"),
         Column("kind", "类型", "choice", True, choices=FUND_KINDS, example="基金"),
         Column("established_on", "成立日期", "date", True, example="2019-01-01"),
     ), key=("street_code", "name")),

@@ -326,6 +326,9 @@ def _store_report(org_import: OrgImport, report: ImportReport) -> None:
     org_import.counts, org_import.errors, org_import.error_count = data["counts"], data["errors"], data["error_count"]
     org_import.warnings = data["warnings"]
     org_import.rows_done = org_import.rows_total = report.rows
+    # A file with errors writes nothing: its rows to create or update are not kept (they hold personal data).
+    org_import.changes = {"examples": data["examples"], **(
+        {"rows": data["changes"], "count": data["change_count"]} if report.ok else {})}
 
 
 def _audit(org_import: OrgImport, source: str) -> None:

@@ -21,6 +21,7 @@ from portal.core.spreadsheets import write_table, xlsx_response
 from portal.core.views import get_scoped_or_404, paginate, require_perm, submit_once, template_for
 
 ERRORS_PER_PAGE = 100
+CHANGES_PER_PAGE = 50
 
 
 @login_required
@@ -36,7 +37,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             org_import = services.org_import_start(actor=request.user, files=form.cleaned_data["files"])
             return redirect("committees:import_detail", pk=org_import.pk)
-    imports = paginate(request, OrgImport.objects.restrict(request.user).select_related("actor"))
+    # The history needs no row-by-row changes (up to MAX_LISTED_CHANGES rows each).
+    imports = paginate(request, OrgImport.objects.restrict(request.user).select_related("actor").defer("changes"))
     return render(request, "committees/import_list.html", {"form": form, "page": imports, "can_import": can_import})
 
 
@@ -86,7 +88,29 @@ def _detail_context(request: HttpRequest, org_import: OrgImport, form: ImportUpl
         "actions": OrgImport.objects.permitted(request.user, org_import, "confirm", "cancel", "retry"),
         # A step waiting for the queue, or stopped ("waiting", "stalled"): the page says so and offers retry and cancel.
         "job_state": org_import.job_state,
+        # The template's example rows the file held, skipped (a warning says so too).
+        "examples": sum(org_import.changes.get("examples", {}).values()),
+        **_changes_context(request, org_import),
     }
+
+
+def _changes_context(request: HttpRequest, org_import: OrgImport) -> dict:
+    """The rows a checked file will create or update (an imported one did), one sheet at a time (?sheet=),
+    CHANGES_PER_PAGE a page (?page=; any value gives a page, never an error), each update's fields as
+    (label, old, new)."""
+    rows = org_import.changes.get("rows") or {}
+    change_sheets = [(name, sheet.label, len(rows[name])) for name, sheet in SHEET_BY_NAME.items() if rows.get(name)]
+    chosen = request.GET.get("sheet")
+    if not rows.get(chosen):
+        chosen = change_sheets[0][0] if change_sheets else None
+    changes = paginate(request, rows.get(chosen, []), per_page=CHANGES_PER_PAGE)
+    if chosen:
+        labels = {column.key: column.label for column in SHEET_BY_NAME[chosen].columns}
+        changes.object_list = [{**row, "fields": [(labels.get(key, key), old, new) for key, old, new in row["fields"]]}
+                               for row in changes.object_list]
+    listed = sum(count for _name, _label, count in change_sheets)
+    return {"change_sheets": change_sheets, "change_sheet": chosen, "changes": changes,
+            "changes_cut": max(0, org_import.changes.get("count", 0) - listed)}
 
 
 @login_required

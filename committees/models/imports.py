@@ -50,6 +50,10 @@ class OrgImport(ScopedModel, Job):
     errors = models.JSONField(_("errors"), default=list, blank=True, encoder=DjangoJSONEncoder)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    # What the check found to create and update (and, once imported, what was), row by row, for the check page;
+    # the example rows of the template it skipped. See ImportReport.changes: {"rows": {sheet: [...]},
+    # "count": every row created or updated, "examples": {sheet: rows skipped}}.
+    changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     started_at = models.DateTimeField(_("step started at"), null=True, blank=True,
                                       help_text=_("When a worker started the current step; empty while it waits."))

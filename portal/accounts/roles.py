@@ -1,7 +1,8 @@
 """Roles and what each may do, as code reviewed in pull requests (DOMAIN "Who uses it").
 
 The role gives model permissions (may this person edit annual records at all?); the scope in
-`restrict()` decides which rows. Deletion is granted to nobody: nothing users register is deleted.
+`restrict()` decides which rows. Deletion is granted to nobody: nothing users register is deleted (the one
+exception is the city's calendar, reference data below).
 """
 
 from django.db import models
@@ -45,10 +46,15 @@ _DISPATCH = {"tasks_registry.add_dispatch", "tasks_registry.dispatch_taskitem"}
 _VIEW_CERTIFICATES = _perms("certificates", "view", ("certificatetype", "registration", "sealuse"))
 _KEEP_LISTS = (_perms("tasks_registry", "add change", ("tasklist", "taskitem"))
                | {"tasks_registry.publish_tasklist", "tasks_registry.exit_taskitem"})
+# The working-day calendar (issue 14): the State Council's schedule every deadline counts with, read by everyone;
+# the city's staff enter a new year's notice or correct a day. A day taken out is reference data put back to the
+# published schedule, not a record someone registered: the one deletion a role holds.
+_VIEW_CALENDAR = _perms("workdays", "view", ("calendarday", "calendaryear"))
+_KEEP_CALENDAR = _perms("workdays", "add change delete", ("calendarday", "calendaryear"))
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CITY: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS | _KEEP_LISTS | _VIEW_CERTIFICATES
-                         | {"core.view_auditentry", "committees.view_orgimport"}),
+                         | {"core.view_auditentry", "committees.view_orgimport"} | _VIEW_CALENDAR | _KEEP_CALENDAR),
     Role.DISTRICT: frozenset(
         _VIEW_ORG
         | _perms("committees", "add change", _ORG_MODELS[1:])
@@ -60,11 +66,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _VIEW_TASKS | _KEEP_LISTS | _FILE_REQUESTS | _REVIEW_REQUESTS | _DISPATCH
         | {"tasks_registry.handle_violationreport"}
         | _VIEW_CERTIFICATES | _perms("certificates", "add change", ("certificatetype",))
+        | _VIEW_CALENDAR
     ),
     # No more personal data than needed: departments file requests, they need no worker lists.
     Role.DEPARTMENT: frozenset(
         (_VIEW_ORG - _perms("committees", "view", ("communityworker", "qualification")))
         | _VIEW_TASKS | _FILE_REQUESTS | _DISPATCH | {"tasks_registry.reply_violationreport"}
+        | _VIEW_CALENDAR
     ),
     Role.STREET: frozenset(
         _VIEW_ORG
@@ -72,10 +80,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _perms("committees", "add view", ("orgimport",))
         | _VIEW_INDICATORS
         | _VIEW_TASKS | _FILE_REQUESTS | _REVIEW_REQUESTS | _DISPATCH
-        | _VIEW_CERTIFICATES
+        | _VIEW_CERTIFICATES | _VIEW_CALENDAR
     ),
     Role.COMMITTEE: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS | _VIEW_CERTIFICATES
                               | {"tasks_registry.add_violationreport"}
                               | {"certificates.add_registration", "certificates.void_registration",
-                                 "certificates.add_sealuse"}),
+                                 "certificates.add_sealuse"} | _VIEW_CALENDAR),
 }

@@ -15,6 +15,7 @@ from django.db.models.constraints import BaseConstraint
 from django.utils.translation import gettext as _
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.fields import empty
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
@@ -25,6 +26,7 @@ from portal.core.exceptions import DomainError
 from portal.core.models import AuditEntry
 from portal.core.scoping import ScopedModel, action_spec, may_ever
 from portal.core.services import record_written
+from portal.core.text import InvalidText, invalid_text_message, normalise, normalise_search
 
 # netbox's HTTP_ACTIONS: which role permission and grant each method needs.
 HTTP_ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change", "PATCH": "change",
@@ -237,3 +239,52 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         return attrs
+
+
+# --- typed input: codes, ID numbers, searches (issue 14) ---------------------------------------------------------
+def normalised_input(data: Any, *, search: bool = False) -> Any:
+    """`data` as the API reads a code, an ID number or a search: a text in its canonical form (portal.core.text),
+    anything else unchanged (a number, a list: the field refuses it). Raises ValidationError (code
+    "invalid_text") naming a control character."""
+    if not isinstance(data, str):
+        return data
+    try:
+        return normalise_search(data) if search else normalise(data)
+    except InvalidText as error:
+        raise ValidationError(invalid_text_message(error), code="invalid_text") from error
+
+
+class NormalisedCharField(serializers.CharField):
+    """A code, a staff number, an ID number or a search (`search=True`: tabs and line breaks read as spaces), read
+    in its canonical form before any other check: `３１０１０１` or a code with a zero-width space is `310101`; a
+    control character is a 400 naming it on the field. Never for names or descriptions (see portal.core.text)."""
+
+    def __init__(self, *, search: bool = False, **kwargs: Any) -> None:
+        self.search = search
+        super().__init__(**kwargs)
+
+    def run_validation(self, data: Any = empty) -> Any:
+        return super().run_validation(normalised_input(data, search=self.search))
+
+
+class NormalisedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related row named by its key (a committee's or a street's code, an id) read in its canonical form: a
+    full-width or pasted code finds the same row."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return super().to_internal_value(normalised_input(data))
+
+
+class NormalisedCodesMixin:
+    """For a ModelSerializer: related rows are named by keys read in their canonical form
+    (NormalisedPrimaryKeyRelatedField, one or many), and the model's text fields named in `Meta.normalised_fields`
+    (codes, staff numbers) are NormalisedCharField, with the model's length and validators."""
+
+    serializer_related_field = NormalisedPrimaryKeyRelatedField
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)  # type: ignore[misc]
+        normalised = getattr(self.Meta, "normalised_fields", ())  # type: ignore[attr-defined]
+        if field_name in normalised and issubclass(field_class, serializers.CharField):
+            field_class = NormalisedCharField
+        return field_class, kwargs

@@ -1,4 +1,8 @@
+from typing import Any
+
 from django import forms
+
+from portal.core.text import InvalidText, invalid_text_message, normalise, normalise_search
 
 
 class BootstrapFormMixin:
@@ -34,3 +38,34 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class NormalisedCharField(forms.CharField):
+    """A code, a staff number, an ID number or a search, as typed or pasted, in its canonical form
+    (portal.core.text: full-width `３１０１０１` is `310101`, a zero-width space or a BOM is gone). A control
+    character is the field's error naming it (code "invalid_text"), never a 500.
+
+    `search=True` reads tabs and line breaks as spaces (normalise_search). Lengths are checked on the canonical
+    form, so the widget sets no maxlength: a pasted code with an invisible character is not cut short by the
+    browser. Never use it for names or descriptions (NFKC turns their full-width punctuation into ASCII).
+    """
+
+    def __init__(self, *, search: bool = False, **kwargs: Any) -> None:
+        self.search = search
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        try:
+            value = normalise_search(value) if self.search else normalise(value)
+        except InvalidText as error:
+            raise forms.ValidationError(invalid_text_message(error), code="invalid_text") from error
+        return value or self.empty_value
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        attrs.pop("minlength", None)
+        return attrs

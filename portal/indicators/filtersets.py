@@ -1,13 +1,16 @@
 """FilterSets of the indicators API (django-filter): the fields its list endpoints filter on, the years read as
-everywhere else (committees.filtersets.YearFilter: out of range is a 400 naming the parameter)."""
+everywhere else (committees.filtersets.YearFilter: out of range is a 400 naming the parameter), the units' codes
+in their canonical form (committees.filtersets.code_filter: `３１０１０１` is `310101`)."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
-from committees.filtersets import YearFilter
+from committees.filtersets import YearFilter, code_filter
 from portal.indicators.models import ComputationRun, Result, Target
 
 
 class ResultFilterSet(django_filters.FilterSet):
+    code = code_filter("code", _("code"))
     year = YearFilter()
 
     class Meta:
@@ -16,6 +19,7 @@ class ResultFilterSet(django_filters.FilterSet):
 
 
 class TargetFilterSet(django_filters.FilterSet):
+    district = code_filter("district", _("district"))  # a key, never a choice list of every district
     year_from = YearFilter()
 
     class Meta:

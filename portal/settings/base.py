@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "portal.dashboards",
     "portal.demo",
     "portal.indicators",
+    "portal.workdays",
     "committees",
     "tasks_registry",
     "certificates",

@@ -59,12 +59,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.indicators.tasks.compute_recent_years",
         "schedule": crontab(hour=2, minute=7),  # "7 2 * * *": the current and the previous year, before work starts
     },
+    # Working mornings: sent every day, the task skips holidays and keeps make-up working days (调休), which
+    # crontab's Monday to Friday cannot know (portal/workdays/schedule.py).
     "admission-overdue-reviews": {
         "task": "tasks_registry.tasks.remind_overdue_reviews",
-        "schedule": crontab(hour=8, minute=30, day_of_week="1-5"),  # working mornings
+        "schedule": crontab(hour=8, minute=30),  # "30 8 * * *"
+        "kwargs": {"working_days_only": True},
     },
     "district-list-reminders": {
         "task": "tasks_registry.tasks.remind_district_lists",
-        "schedule": crontab(hour=8, minute=40, day_of_week="1-5"),  # from 1 October until next year's list is out
+        "schedule": crontab(hour=8, minute=40),  # "40 8 * * *": from 1 October until next year's list is out
+        "kwargs": {"working_days_only": True},
     },
 }

@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from committees.models import Committee, Department
+from portal.core.api import NormalisedCharField, NormalisedCodesMixin, NormalisedPrimaryKeyRelatedField
 from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
 from tasks_registry.selectors import dispatch_committees, filing_choices
 
@@ -48,7 +49,7 @@ class DispatchInput(serializers.Serializer):
     The committees are read in one query, with their streets (the guard reads each one's district)."""
 
     item = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    committees = serializers.ListField(child=serializers.CharField(max_length=12), allow_empty=False, max_length=5000)
+    committees = serializers.ListField(child=NormalisedCharField(max_length=12), allow_empty=False, max_length=5000)
     starts_on = serializers.DateField()
     due_on = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
@@ -71,9 +72,9 @@ class RefusedDispatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AdmissionRequestSerializer(serializers.ModelSerializer):
+class AdmissionRequestSerializer(NormalisedCodesMixin, serializers.ModelSerializer):
     """A request, and the input of filing or revising one: committees and streets are chosen among those
-    the applicant may target (others read as "does not exist")."""
+    the applicant may target (others read as "does not exist"), named by codes read in their canonical form."""
 
     number = serializers.CharField(read_only=True)
 
@@ -146,7 +147,7 @@ class ReportCommentInput(serializers.Serializer):
 
 
 class TransferInput(ReportCommentInput):
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.none())
+    department = NormalisedPrimaryKeyRelatedField(queryset=Department.objects.none())
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, District, Street
 from portal.core.scoping import Action, ScopedModel, every_level
+from portal.workdays.schedule import schedule_warning
 from tasks_registry.choices import Category, RequestEventKind, RequestScope, RequestStatus
 
 from .lists import TaskItem
@@ -140,8 +140,21 @@ class AdmissionRequest(ScopedModel):
 
     @property
     def review_overdue(self) -> bool:
+        """Past its review's due date (a working day, portal/workdays/schedule.py), today in Shanghai."""
         return (self.status in _REVIEWED and self.review_due_on is not None
-                and self.review_due_on < datetime.date.today())
+                and self.review_due_on < timezone.localdate())
+
+    @property
+    def schedule_warning(self) -> str | None:
+        """What the request's page says when one of its deadlines falls in a year whose holiday schedule is not
+        loaded (then counted Monday to Friday), or None: for a draft or a returned request, the days from today to
+        its start (the 30 working days of filing); under review, from today to the due date. (At most one query.)"""
+        today = timezone.localdate()
+        if self.status in ("draft", "returned"):
+            return schedule_warning(today, self.starts_on)
+        if self.status in _REVIEWED:
+            return schedule_warning(today, self.review_due_on)
+        return None
 
 
 class RequestEvent(models.Model):

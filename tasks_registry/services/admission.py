@@ -5,9 +5,10 @@ rejected / returned for revision.
 Every transition authorises and locks in its first line, through the request's named action:
 `AdmissionRequest.objects.restrict(actor, "review").select_for_update().get(pk=pk)`. Two reviewers acting
 at once: the second waits for the lock, then no longer finds the request among those it may review
-(DoesNotExist; the page tells them what happened, the API answers 404). Deadlines count working days
-(Monday to Friday; public holidays are not known to the portal): a request is filed at least 30 working
-days before the task starts and decided within 15 (settings PORTAL_ADMISSION_*, editable defaults).
+(DoesNotExist; the page tells them what happened, the API answers 404). Deadlines count working days of the
+State Council's schedule, public holidays off and make-up working days (调休) on (portal/workdays/schedule.py;
+Monday to Friday for a year whose schedule is not loaded, and the pages say so): a request is filed at least 30
+working days before the task starts and decided within 15 (settings PORTAL_ADMISSION_*, editable defaults).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from portal.core.audit import audit, snapshot
 from portal.core.exceptions import DomainError
 from portal.core.scoping import may_ever, people_who_may, unit_of
+from portal.workdays.schedule import add_working_days, working_days_between
 from tasks_registry.choices import ListLevel, RequestEventKind, RequestScope, RequestStatus
 from tasks_registry.models import AdmissionRequest, RequestEvent, TaskItem, TaskList
 from tasks_registry.services import notices
@@ -33,6 +35,7 @@ from tasks_registry.services import notices
 if TYPE_CHECKING:
     from portal.accounts.models import User
 
+# add_working_days and working_days_between are portal.workdays.schedule's, re-exported for whoever imports them here.
 __all__ = ["REQUEST_FIELDS", "add_working_days", "admission_request_approve", "admission_request_comment",
            "admission_request_create", "admission_request_reject", "admission_request_return",
            "admission_request_submit", "admission_request_update", "working_days_between"]
@@ -42,23 +45,6 @@ Status, Kind = RequestStatus, RequestEventKind
 REQUEST_FIELDS = ("title", "category", "legal_basis", "description", "scope", "hours_per_month", "forms", "systems",
                   "needs_seal", "starts_on", "ends_on")
 _TARGETS = ("committees", "streets")
-
-
-def add_working_days(day: datetime.date, days: int) -> datetime.date:
-    while days > 0:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
-
-
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days after `start` up to and including `end`."""
-    count, day = 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        count += day.weekday() < 5
-    return count
 
 
 def _locked(actor: User, action: str, pk: int) -> AdmissionRequest:

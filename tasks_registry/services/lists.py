@@ -21,7 +21,17 @@ from django.utils.translation import gettext as _
 from portal.core.audit import audit, snapshot
 from portal.core.exceptions import DomainError
 from portal.core.scoping import may_ever, unit_of
-from portal.core.spreadsheets import UnreadableFile, as_text, first_sheet_rows, is_blank
+from portal.core.spreadsheets import (
+    CellError,
+    UnreadableFile,
+    as_text,
+    cell_text,
+    find_header,
+    first_visible_sheet,
+    header_text,
+    is_blank,
+    parse_date,
+)
 from tasks_registry.choices import Category, ListLevel, ListStatus
 from tasks_registry.models import TaskItem, TaskList
 
@@ -161,52 +171,84 @@ class ItemError:
 
 
 def _labels(pairs: list[tuple[str, Any]]) -> dict[str, str]:
-    """Each value by itself and by its label in every language the portal speaks, lower-cased."""
+    """Each value by itself and by its label in every language the portal speaks, normalised and lower-cased
+    (portal.core.spreadsheets.header_text), as a header or a word read from a cell is."""
     found = {}
     for value, label in pairs:
         found[value] = value
         for language in ("zh-hans", "en"):
             with translation.override(language):
-                found[str(label).strip().lower()] = value
+                found[header_text(str(label))] = value  # normalised as the cells are: （小时） reads as (小时)
     return found
 
 
+_LONG_TEXTS = {"legal_basis", "description", "forms", "systems", "exit_reason"}  # may hold line breaks
+
+
 def _cell(field: str, value: Any, categories: dict[str, str]) -> Any:
+    """One cell as the item's field takes it, read by portal.core.spreadsheets (the number and the words
+    normalised, texts as typed without invisible characters, the exit date by the one date parser).
+    Raises CellError."""
     if field == "category":
-        return categories.get(as_text(value).lower(), as_text(value))
+        word = cell_text(value)
+        return categories.get(word.lower(), word)
     if field == "needs_seal":
-        return value is True or as_text(value).lower() in _YES
+        return value is True or cell_text(value).lower() in _YES
     if field == "exited_at":
-        return value.date() if hasattr(value, "date") else (as_text(value) or None)
+        return None if is_blank(value) else parse_date(value)
     if field == "hours_per_month":
-        return as_text(value) or 0
-    return as_text(value)
+        return cell_text(value) or 0
+    if field == "code":
+        return cell_text(value)  # "００１" or "001\u200b" is item 001, not a second item
+    return cell_text(value, prose=True, multiline=field in _LONG_TEXTS)
 
 
-def _read_items(task_list: TaskList, upload: IO[bytes]) -> tuple[list[TaskItem], list[ItemError]]:
-    """The workbook's rows as items of `task_list` (existing ones matched by number), or every problem."""
+def _label(field: str) -> str:
+    return str(TaskItem._meta.get_field(field).verbose_name)
+
+
+def _read_items(task_list: TaskList, upload: IO[bytes]) -> tuple[list[TaskItem], list[ItemError], list[str]]:
+    """The workbook's rows as items of `task_list` (existing ones matched by number), or every problem; and the
+    notices for the person (hidden sheets skipped). The first visible sheet is read; its header may sit under a
+    title row."""
     names = _labels([(field, TaskItem._meta.get_field(field).verbose_name) for field in _IMPORTED])
     categories = _labels(list(Category.choices))
     existing = {item.code: item for item in task_list.items.all()}
     errors: list[ItemError] = []
     items: list[TaskItem] = []
     seen: dict[str, int] = {}
-    with first_sheet_rows(upload) as rows:
-        header = [as_text(cell).lower() for cell in next(rows, ())]
-        columns = {index: names[text] for index, text in enumerate(header) if text in names}
-        if "code" not in columns.values() or "title" not in columns.values():
-            message = _("The first row must hold the column headers, with at least the item number and the task.")
-            return [], [ItemError(1, "", "", message)]
-        for number, cells in enumerate(rows, start=2):
+    with first_visible_sheet(upload) as sheet:
+        notices = sheet.notices
+        table = find_header(sheet.rows, lambda text: text in names, [_label(field) for field in _IMPORTED])
+        if table.problem:
+            return [], [ItemError(table.header_row, "", "", table.problem)], notices
+        columns = {index: names[header_text(cell)] for index, cell in enumerate(table.header) if header_text(cell) in names}
+        if not table.header:
+            return [], [ItemError(0, "", "", _("The sheet “{sheet}” holds nothing to import.").format(
+                sheet=sheet.title))], notices
+        missing = [field for field in ("code", "title") if field not in columns.values()]
+        if missing:
+            return [], [ItemError(table.header_row, _label(field), "", _(
+                "The column headers (row {row}) lack the column “{label}”.").format(
+                row=table.header_row, label=_label(field))) for field in missing], notices
+        for number, cells in table.rows:
             if all(is_blank(cell) for cell in cells):
                 continue
             values: dict[str, Any] = {columns[i]: cells[i] for i in columns if i < len(cells)}
-            code = as_text(values.get("code"))
-            item = existing.get(code) or TaskItem(task_list=task_list)
+            read: dict[str, Any] = {}
             for field, value in values.items():
-                setattr(item, field, _cell(field, value, categories))
+                try:
+                    read[field] = _cell(field, value, categories)
+                except CellError as error:
+                    errors.append(ItemError(number, _label(field), as_text(value), str(error)))
+            if len(read) < len(values):
+                continue
+            code = read.get("code", "")
+            item = existing.get(code) or TaskItem(task_list=task_list)
+            for field, value in read.items():
+                setattr(item, field, value)
             if code in seen:
-                errors.append(ItemError(number, str(TaskItem._meta.get_field("code").verbose_name), code,
+                errors.append(ItemError(number, _label("code"), code,
                                         _("Duplicate: row {row} has the same number.").format(row=seen[code])))
                 continue
             seen[code] = number
@@ -216,30 +258,31 @@ def _read_items(task_list: TaskList, upload: IO[bytes]) -> tuple[list[TaskItem],
                 item.full_clean(validate_unique=False)
             except ValidationError as error:
                 for field, messages in error.message_dict.items():
-                    label = str(TaskItem._meta.get_field(field).verbose_name) if field in _IMPORTED else ""
+                    label = _label(field) if field in _IMPORTED else ""
                     errors.extend(ItemError(number, label, as_text(values.get(field)), message) for message in messages)
                 continue
             items.append(item)
-    return items, errors
+    return items, errors, notices
 
 
 @transaction.atomic
-def task_list_import_items(*, actor: User, pk: int, upload: IO[bytes]) -> tuple[int, list[ItemError]]:
+def task_list_import_items(*, actor: User, pk: int, upload: IO[bytes]) -> tuple[int, list[ItemError], list[str]]:
     """Upsert a workbook's items (the export's format) by number into a draft list: all or nothing.
 
-    Returns (rows written, problems); with problems nothing is written.
+    Reads the first visible sheet (hidden sheets are skipped and named in the notices).
+    Returns (rows written, problems, notices for the person); with problems nothing is written.
     Side effects: the item rows; an audit entry.
     Raises: TaskList.DoesNotExist outside the drafts the actor keeps.
     """
     task_list = _lock_list(actor, "change", pk)
     try:
-        items, errors = _read_items(task_list, upload)
+        items, errors, notices = _read_items(task_list, upload)
     except UnreadableFile as exc:
-        return 0, [ItemError(0, "", "", str(exc))]
+        return 0, [ItemError(0, "", "", str(exc))], []
     if errors:
-        return 0, errors
+        return 0, errors, notices
     for item in items:
         item.save()
     audit(actor=actor, action="tasklist.import_items", instance=task_list,
           after={"items": len(items), "codes": [item.code for item in items]})
-    return len(items), []
+    return len(items), [], notices

@@ -181,14 +181,16 @@ def list_import(request: HttpRequest, pk: int) -> HttpResponse:
         submission_refused(request)
         return redirect("tasks:list_detail", pk=pk)
     try:
-        written, errors = task_list_import_items(actor=request.user, pk=pk, upload=upload)
+        written, errors, notices = task_list_import_items(actor=request.user, pk=pk, upload=upload)
     except TaskList.DoesNotExist:
         return _not_now(request, pk)
     if errors:
         task_list = get_object_or_404(TaskList.objects.restrict(request.user), pk=pk)
-        return render(request, "tasks_registry/list_import_errors.html", {"task_list": task_list, "errors": errors},
-                      status=400)
+        return render(request, "tasks_registry/list_import_errors.html",
+                      {"task_list": task_list, "errors": errors, "notices": notices}, status=400)
     messages.success(request, _("{n} items were imported.").format(n=written))
+    for notice in notices:  # the hidden sheets that were not read
+        messages.warning(request, notice)
     return redirect("tasks:list_detail", pk=pk)
 
 

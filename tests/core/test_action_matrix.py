@@ -55,10 +55,13 @@ from committees.services import committee_access_grant
 from portal.accounts.roles import Role
 from portal.core.scoping import ScopedModel, may_ever, model_actions
 from portal.indicators.models import ComputationRun, Result, Target
+from portal.workdays.models import CalendarDay, CalendarYear
 from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
 from tests import conftest
 from tests.support.factories import (
     AdmissionRequestFactory,
+    CalendarDayFactory,
+    CalendarYearFactory,
     CertificateTypeFactory,
     CommitteeYearFactory,
     CommunityFundFactory,
@@ -274,6 +277,15 @@ def _registrations(world: Any, people: dict[str, Any]) -> Rows:
     rows = {name: RegistrationFactory(committee=getattr(world, name)) for name in COMMITTEES}
     rows["baoxing_voided"] = RegistrationFactory(committee=world.baoxing, voided_at=datetime.datetime.now(datetime.UTC))
     return rows
+
+
+@rows_of(CalendarDay)
+def _calendar_days(world: Any, people: dict[str, Any]) -> Rows:
+    """The city's working-day calendar (issue 14): no unit owns a day. A holiday and a make-up working day."""
+    return {"holiday": CalendarDayFactory(is_working_day=False), "make_up": CalendarDayFactory(is_working_day=True)}
+
+
+ROWS[CalendarYear] = lambda world, people: {"loaded": CalendarYearFactory(loaded_by=people["city_staff"])}
 
 
 # --- the declared expectations ---------------------------------------------------------------------------------
@@ -565,6 +577,14 @@ EXPECTED: dict[tuple[type[models.Model], str], Table] = {
     (SealUse, "add"): {"committee_staff": {"baoxing"}},
     (SealUse, "change"): NOBODY,
     (SealUse, "delete"): NOBODY,
+    # --- the working-day calendar (issue 14): the State Council's schedule every deadline counts with. Everyone
+    # reads all of it, whatever their unit; the city's staff alone enter a year's notice, correct a day or take it
+    # out (reference data put back to the published schedule, roles.py).
+    **{(model, "view"): every(CONFTEST_PERSONAS, set(names))
+       for model, names in ((CalendarDay, ("holiday", "make_up")), (CalendarYear, ("loaded",)))},
+    **{(model, action): {"city_staff": set(names)}
+       for model, names in ((CalendarDay, ("holiday", "make_up")), (CalendarYear, ("loaded",)))
+       for action in ("add", "change", "delete")},
 }
 
 # --- the personas of this module: a table each, one entry per (model, action) ---------------------------------
@@ -638,6 +658,11 @@ GRANTEE: dict[tuple[type[models.Model], str], set[str]] = {
     (Registration, "void"): NONE, (Registration, "change"): NONE, (Registration, "delete"): NONE,
     (SealUse, "view"): {"yunnan"} | GRANTED_READ, (SealUse, "add"): NONE, (SealUse, "change"): NONE,
     (SealUse, "delete"): NONE,
+    # The calendar is the city's: read like everyone, a committee grant adds nothing.
+    (CalendarDay, "view"): {"holiday", "make_up"}, (CalendarDay, "add"): NONE, (CalendarDay, "change"): NONE,
+    (CalendarDay, "delete"): NONE,
+    (CalendarYear, "view"): {"loaded"}, (CalendarYear, "add"): NONE, (CalendarYear, "change"): NONE,
+    (CalendarYear, "delete"): NONE,
 }
 
 # Every row the model's builder makes: what the administrator reaches for an action without `at` or `where`.
@@ -688,6 +713,7 @@ ADMIN: dict[tuple[type[models.Model], str], set[str] | frozenset[str]] = {
     (Registration, "void"): set(COMMITTEES),  # not the one already voided
     # DOMAIN "Certificates": "Registrations are never deleted; a wrong one is voided with a reason".
     (Registration, "change"): NONE, (Registration, "delete"): NONE,
+    **{(model, action): EVERY_ROW for model in (CalendarDay, CalendarYear) for action in ("view", "add", "change", "delete")},
 }
 # "xuhui_grantee": a member of 徐汇区's staff holding a read-write grant on the whole of 黄浦区 (a district grant, given
 # by hand). Committee grants cannot show grant widening of a district's actions (reviewing at the district,
@@ -721,6 +747,8 @@ XUHUI_GRANT_WIDENS: dict[tuple[type[models.Model], str], bool] = {
     (Registration, "view"): WIDENED, (Registration, "add"): OWN, (Registration, "void"): OWN,
     (Registration, "change"): OWN, (Registration, "delete"): OWN,  # nobody: registrations are voided, never edited
     (SealUse, "view"): WIDENED, (SealUse, "add"): OWN, (SealUse, "change"): WIDENED, (SealUse, "delete"): WIDENED,
+    # The calendar is the city's: every district's staff read it all already, a grant adds nothing.
+    **{(model, action): OWN for model in (CalendarDay, CalendarYear) for action in ("view", "add", "change", "delete")},
 }
 XUHUI_GRANTEE: dict[tuple[type[models.Model], str], set[str]] = {
     key: EXPECTED.get(key, {}).get("other_district_staff", set())

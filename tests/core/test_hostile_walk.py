@@ -241,6 +241,8 @@ def walk(aligned_sequences, world, personas) -> Walk:  # noqa: ANN001
     f.SerialCounterFactory(committee=world.baoxing, year=YEAR)
     f.RegistrationFactory(committee=world.baoxing, certificate_type=certificate_type, issuer=committee_staff)
     f.SealUseFactory(committee=world.baoxing, handler=committee_staff)
+    f.CalendarDayFactory()
+    f.CalendarYearFactory()
 
     viewsets = router_viewsets().values()
     filters: set[str] = set()

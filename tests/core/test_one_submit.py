@@ -263,6 +263,7 @@ CREATE_FORMS = [
     ("street_officer", "tasks:request_new", []),
     ("committee_staff", "tasks:report_new", []),
     ("street_officer", "committees:import_list", []),
+    ("city_staff", "workdays:calendarday_add", []),
 ]
 
 

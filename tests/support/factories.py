@@ -35,6 +35,7 @@ from committees.models import (
 from portal.accounts.models import User
 from portal.core.models import AuditEntry, Notification, SubmissionToken
 from portal.indicators.models import CITY_CODE, ComputationRun, Result, Target
+from portal.workdays.models import CalendarDay, CalendarYear
 from tasks_registry.models import (
     AdmissionRequest,
     Dispatch,
@@ -587,3 +588,30 @@ class SealUseFactory(factory.django.DjangoModelFactory):
     copies = 1
     approver = "主任"
     handler = factory.SubFactory(UserFactory, role="committee", committee=factory.SelfAttribute("..committee"))
+
+
+# --- the working-day calendar (issue 14) ---------------------------------------------------------------------------
+
+
+class CalendarDayFactory(factory.django.DjangoModelFactory):
+    """A public holiday of the city's calendar, on days of 2090 onwards (a year nothing else uses): a test that cares
+    about the day passes it."""
+
+    class Meta:
+        model = CalendarDay
+
+    day = factory.Sequence(lambda n: datetime.date(2090, 1, 1) + datetime.timedelta(days=n % 3650))
+    is_working_day = False
+    name = "节假日"
+    source_document = "国办发明电〔2089〕1号"
+
+
+class CalendarYearFactory(factory.django.DjangoModelFactory):
+    """A year of the calendar marked loaded (from 2060 onwards, outside the shipped schedule)."""
+
+    class Meta:
+        model = CalendarYear
+
+    year = factory.Sequence(lambda n: 2060 + n % 40)
+    source_document = factory.LazyAttribute(lambda o: f"国办发明电〔{o.year - 1}〕1号")
+    loaded_by = None

@@ -7,7 +7,11 @@ tests check the format the districts were promised.
 
 import csv
 import datetime
+import html
+import io
 import re
+import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -133,3 +137,61 @@ def read_export(path: Path) -> dict[str, list[dict[str, str]]]:
             keys = [_key_for(sheet, h) for h in rows[0]] if rows else []
             result[sheet] = [dict(zip(keys, row, strict=False)) for row in rows[1:] if any(row)]
     return result
+
+
+# --- workbooks as Excel and other programs save them (issue 14: the shared cell-reading layer) -----------------
+
+def workbook_bytes(workbook: openpyxl.Workbook) -> bytes:
+    """An openpyxl workbook saved to bytes: as a program writes it (formulas without saved results)."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _rewrite(data: bytes, part: str, change: Callable[[str], str]) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            content = source.read(member.filename)
+            if member.filename == part:
+                content = change(content.decode()).encode()
+            target.writestr(member, content)
+    return buffer.getvalue()
+
+
+def excel_saved(data: bytes, results: dict[str, object], *, sheet: int = 1) -> bytes:
+    """The workbook as Excel saves it: each formula cell of `results` (by coordinate, in the `sheet`-th sheet)
+    gets its computed result stored. A number is stored as a number; text (also "") as a text result, t="str",
+    which is how Excel stores a formula whose result is empty text."""
+
+    def store(xml: str) -> str:
+        for coordinate, result in results.items():
+            match = re.search(rf'<c r="{coordinate}"([^>]*)><f>(.*?)</f><v\s*(?:/>|></v>)', xml)
+            assert match, f"no formula cell {coordinate} without a result"
+            typed = ' t="str"' if isinstance(result, str) else ""
+            xml = xml.replace(match.group(0), f'<c r="{coordinate}"{match.group(1)}{typed}><f>{match.group(2)}</f>'
+                                              f"<v>{html.escape(str(result))}</v>")
+        return xml
+
+    return _rewrite(data, f"xl/worksheets/sheet{sheet}.xml", store)
+
+
+def builtin_number_format(data: bytes, format_code: str, format_id: int) -> bytes:
+    """The workbook with the custom number format `format_code` replaced by the built-in format `format_id`,
+    defined nowhere in the file: how Chinese Excel stores a date shown as 2024年1月5日 (numFmtId 31)."""
+
+    def replace(xml: str) -> str:
+        escaped = html.escape(format_code, quote=True)
+        match = re.search(rf'<numFmt numFmtId="(\d+)" formatCode="{re.escape(escaped)}"\s*/>', xml)
+        assert match, f"no number format {format_code}"
+        xml = xml.replace(match.group(0), "")
+        return xml.replace(f'numFmtId="{match.group(1)}"', f'numFmtId="{format_id}"')
+
+    return _rewrite(data, "xl/styles.xml", replace)
+
+
+def excel_text(text: str) -> str:
+    """Text as Excel stores it in the file: a character XML cannot hold (ESC, BEL…) as _x001B_ (ECMA-376
+    ST_Xstring). openpyxl refuses to write the character itself (and its own escape() stops at U+0019)."""
+    return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", lambda m: f"_x{ord(m.group(0)):04X}_", text)

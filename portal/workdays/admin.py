@@ -1,0 +1,48 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from portal.workdays.models import CalendarDay, CalendarYear
+from portal.workdays.services import calendar_day_delete, calendar_day_save, calendar_year_delete
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Writes go through the services, audited like the page's."""
+
+    list_display = ["day", "is_working_day", "name", "source_document", "updated_at"]
+    list_filter = ["is_working_day"]
+    search_fields = ["name", "source_document"]
+
+    def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
+        calendar_day_save(actor=request.user, instance=obj)
+
+    def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
+        calendar_day_delete(actor=request.user, pk=obj.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for pk in queryset.values_list("pk", flat=True):
+            calendar_day_delete(actor=request.user, pk=pk)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """Marked loaded on the calendar page (the service checks the year's days are there); here only read or
+    unmarked."""
+
+    list_display = ["year", "source_document", "loaded_by", "loaded_at"]
+    list_select_related = ["loaded_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: CalendarYear | None = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: CalendarYear) -> None:
+        calendar_year_delete(actor=request.user, pk=obj.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for pk in queryset.values_list("pk", flat=True):
+            calendar_year_delete(actor=request.user, pk=pk)

@@ -1,0 +1,77 @@
+"""The lookup and characters with several readings (多音字, issue 14): 重 is zhong or chong, 还 hai or huan, and a
+resident's request is typed with whichever the person reads. Every reading of every character finds the type,
+whole, by initials, mixed, or half typed; a long name of polyphones stays fast and the lookup's queries are
+unchanged."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from certificates.models import CertificateType
+from certificates.selectors import certificate_type_catalogue, certificate_type_match, term_spelling
+from tests.support.factories import CertificateTypeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def polyphones(world):  # noqa: ANN001, ANN201
+    return [CertificateTypeFactory(name=name, district=world.huangpu) for name in ("重名证明", "还款能力证明")]
+
+
+def first(query: str) -> str | None:
+    catalogue = certificate_type_catalogue(district="310101", queryset=CertificateType.objects.all())
+    found = certificate_type_match(catalogue=catalogue, query=query)
+    return found[0].certificate.name if found else None
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("chongming", "重名证明"),       # the reading of 重 in 重名 (the phrase dictionary says zhong)
+    ("cmzm", "重名证明"),            # its initials
+    ("zhongming", "重名证明"),       # the phrase dictionary's reading still works
+    ("zmzm", "重名证明"),
+    ("chongmi", "重名证明"),         # still typing
+    ("chmzm", "重名证明"),           # an initial zh/ch/sh and first letters, mixed
+    ("ｃｈｏｎｇｍｉｎｇ", "重名证明"),  # typed in the Chinese input mode (full-width letters)
+    ("huankuan", "还款能力证明"),
+    ("hknl", "还款能力证明"),
+    ("haikuan", "还款能力证明"),
+    ("huankuannengli", "还款能力证明"),
+    ("kuanneng", "还款能力证明"),     # a run inside the name
+    ("hyzk", "婚姻状况证明"),        # the national catalogue's plain readings, as before
+    ("wufanzui", "无犯罪记录证明"),
+])
+def test_any_plausible_spelling_finds_the_type(polyphones, query: str, expected: str) -> None:  # noqa: ANN001
+    assert first(query) == expected
+
+
+def test_a_spelling_of_no_reading_finds_nothing(polyphones) -> None:  # noqa: ANN001
+    assert first("chongxing") is None and first("qqqq") is None
+
+
+def test_the_readings_of_a_long_name_are_not_multiplied_out(world) -> None:  # noqa: ANN001
+    """40 characters of two to four readings each would be ~10^18 spellings; the walk keeps positions only."""
+    name = "重还长行乐朝都会数调" * 4 + "证明"
+    CertificateTypeFactory(name=name, district=world.huangpu)
+    term_spelling.cache_clear()
+    started = time.perf_counter()
+    assert first("chonghuanzhanghangyuechaodouhuishutiao") == name
+    assert first("zhonghaichangxinglezhaodukuaishudiao") == name
+    assert time.perf_counter() - started < 1.0
+
+
+def test_the_lookup_page_finds_a_polyphone_with_its_usual_queries(client, world, committee_staff, polyphones,  # noqa: ANN001
+                                                                  django_assert_num_queries) -> None:
+    client.force_login(committee_staff)
+    client.get(reverse("certificates:lookup"))  # the bell's count is cached from here on
+    with django_assert_num_queries(7):  # as for any query: session, user, unit names, grants, the catalogue
+        found = client.get(reverse("certificates:lookup"), {"q": "ｃｍｚｍ"})
+    assert [m.certificate.name for m in found.context["matches"]][:1] == ["重名证明"]
+    assert found.context["q"] == "cmzm"
+
+
+def test_the_api_lookup_reads_every_reading(api, world, committee_staff, polyphones) -> None:  # noqa: ANN001
+    api.force_authenticate(committee_staff)
+    found = api.get("/api/v1/certificate-lookup/", {"q": "huankuan"}).json()
+    assert found[0]["certificate"]["name"] == "还款能力证明"
