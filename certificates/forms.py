@@ -1,7 +1,8 @@
 """The certificates forms: a district's type, registering a certificate, a void, a seal use; and the query
 strings the pages read (a year, an override, a district, the lookup's search), each validated like any input,
 never a 500. ID numbers, phone numbers, district codes and searches are read in their canonical form
-(portal.core.forms.NormalisedCharField); names and descriptions as typed."""
+(portal.core.forms.NormalisedCharField); names and descriptions as typed. Whether an ID number is valid is the
+registration service's rule, shown on the field like any of its refusals."""
 
 from typing import Any
 
@@ -9,7 +10,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from certificates.choices import SealItem
-from certificates.idnumbers import canonical_id_number, id_number_problem
 from certificates.models import CertificateType
 from certificates.names import split_names, validate_names
 from committees.models import District
@@ -32,21 +32,6 @@ class NamesField(forms.CharField):
         return split_names(super().to_python(value) or "")
 
 
-class IdNumberField(NormalisedCharField):
-    """A resident ID number in its canonical form (idnumbers.canonical_id_number: full-width digits and Ｘ, a
-    lower-case x, accepted), refused with what is wrong (idnumbers.id_number_problem: the length, a birth date that
-    does not exist, before 1900 or in the future, the check character)."""
-
-    def to_python(self, value: Any) -> Any:
-        value = super().to_python(value)
-        return canonical_id_number(value) if value else value
-
-    def validate(self, value: Any) -> None:
-        super().validate(value)
-        if value and (problem := id_number_problem(value)) is not None:
-            raise forms.ValidationError(problem, code="id_number")
-
-
 class CertificateTypeForm(BootstrapFormMixin, forms.ModelForm):
     aliases = NamesField(label=_("Other names"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                          help_text=_("What residents call it, one per line."))
@@ -62,8 +47,10 @@ class CertificateTypeForm(BootstrapFormMixin, forms.ModelForm):
 class RegistrationForm(BootstrapFormMixin, forms.Form):
     certificate_type = forms.TypedChoiceField(label=_("Certificate"), coerce=int)
     applicant_name = forms.CharField(label=_("Applicant"), max_length=50)
-    id_number = IdNumberField(label=_("ID number"), help_text=_("Stored only masked, never in clear."),
-                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    # Only read in its canonical form here: what makes an ID number valid is registration_create's rule, whose
+    # DomainError the page puts on this field (portal.core.views.add_domain_error).
+    id_number = NormalisedCharField(label=_("ID number"), help_text=_("Stored only masked, never in clear."),
+                                    widget=forms.TextInput(attrs={"autocomplete": "off"}))
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     facts = forms.CharField(label=_("Facts certified"), widget=forms.Textarea(attrs={"rows": 3}))
     verification = forms.CharField(label=_("How the facts were verified"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -34,17 +34,19 @@ def canonical_id_number(text: str) -> str:
 
 
 def id_number_problem(number: str, *, today: datetime.date | None = None) -> str | None:
-    """Why `number` (canonical) is no mainland resident ID number, in the active language; None when it is one:
+    """Why `number` (canonical) is no mainland resident ID number, in the active language (a birth date written
+    YYYY-MM-DD in every message); None when it is one:
     17 digits and a digit or X, a birth date (digits 7 to 14) that exists, not before BIRTH_FLOOR and not after
     `today` (by default today in Asia/Shanghai, the portal's TIME_ZONE), and the ISO 7064 MOD 11-2 check
     character."""
     if not _ID.fullmatch(number):
         return _("An ID number has 18 characters: 17 digits, then a digit or X.")
+    year, month, day = number[6:10], number[10:12], number[12:14]
     try:
-        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return _("The birth date in this ID number ({digits}) is not a date: check the number.").format(
-            digits=number[6:14])
+        born = datetime.date(int(year), int(month), int(day))
+    except ValueError:  # written as the other messages write a date (ISO), though no such day exists: 1985-02-30
+        return _("The birth date in this ID number ({date}) is not a date: check the number.").format(
+            date=f"{year}-{month}-{day}")
     if born < BIRTH_FLOOR:
         return _("The birth date in this ID number ({date}) is before {floor}: check the number.").format(
             date=born.isoformat(), floor=BIRTH_FLOOR.isoformat())

@@ -170,16 +170,16 @@ def term_spelling(term: str) -> Spelling:
     return Spelling(tuple(units), tuple(prefixes))
 
 
-def normalise(query: str) -> str:
-    """What the lookup matches of `query`: its canonical form (portal.core.text.normalise_search: full-width
-    letters and digits typed in the Chinese input mode are ASCII), in lower case, without punctuation or spaces
-    and without the words residents wrap around what they need ("我想开个…").
+def lookup_terms(query: str) -> tuple[str, str]:
+    """What the lookup matches of `query`, read once: `(raw, bare)`. `raw` is its canonical form
+    (portal.core.text.normalise_search: full-width letters and digits typed in the Chinese input mode are ASCII)
+    in lower case, without punctuation or spaces; `bare` is `raw` without the words residents wrap around what
+    they need ("我想开个…"), or `raw` itself when nothing else is left.
 
     Raises: InvalidText naming a control character (the pages and the API read `q` with a normalising field first).
     """
-    query = PUNCTUATION.sub("", normalise_search(query).lower())
-    stripped = FILLER.sub("", query)
-    return stripped or query
+    raw = PUNCTUATION.sub("", normalise_search(query).lower())
+    return raw, FILLER.sub("", raw) or raw
 
 
 def _score(certificate: CertificateType, query: str, raw: str) -> tuple[int, str]:
@@ -215,8 +215,7 @@ def certificate_type_match(*, catalogue: list[CertificateType], query: str, limi
     """The types of `catalogue` that match what was typed, best first. A query holding a control character
     matches nothing (the pages and the API refuse it before: portal.core.text)."""
     try:
-        raw = PUNCTUATION.sub("", normalise_search(query).lower())
-        normal = normalise(query)
+        raw, normal = lookup_terms(query)
     except InvalidText:
         return []
     if not normal:

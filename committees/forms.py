@@ -41,7 +41,6 @@ class CommunityWorkerForm(BootstrapFormMixin, forms.ModelForm):
         model = CommunityWorker
         fields = ["code", "name", "position", "hired_on", "left_on"]
         widgets = {"hired_on": DateInput(), "left_on": DateInput()}
-        field_classes = {"code": NormalisedCharField}  # the staff number as the import reads it: ３１０１ is 3101
 
 
 class QualificationForm(BootstrapFormMixin, forms.ModelForm):

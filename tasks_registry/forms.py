@@ -24,7 +24,6 @@ class TaskItemForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["code", "title", "category", "responsible_unit", "legal_basis", "description", "frequency",
                   "hours_per_month", "forms", "systems", "needs_seal"]
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ("legal_basis", "description", "forms", "systems")}
-        field_classes = {"code": NormalisedCharField}  # the item number as the list import reads it
 
 
 class ExitForm(BootstrapFormMixin, forms.Form):

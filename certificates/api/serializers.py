@@ -1,11 +1,9 @@
 """Shapes of the certificates API. Committee codes, ID numbers, phone numbers and the lookup's search are read in
-their canonical form (portal.core.api.NormalisedCharField); names, purposes and facts as typed."""
-
-from typing import Any
+their canonical form (portal.core.api.NormalisedCharField); names, purposes and facts as typed. Whether an ID
+number is valid is the registration service's rule (DomainError "id_number", the reason under `fields`)."""
 
 from rest_framework import serializers
 
-from certificates.idnumbers import canonical_id_number, id_number_problem
 from certificates.models import CertificateType, Registration, SealUse
 from committees.models.annual import YEAR_MAX, YEAR_MIN
 from portal.core.api import NormalisedCharField, NormalisedPrimaryKeyRelatedField
@@ -19,17 +17,6 @@ class CertificateTypeSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "aliases", "sub_items", "rule", "issuable", "conditions", "alternative_route", "handled_by",
                   "legal_basis", "source_document", "jurisdiction", "district", "overrides", "to_be_confirmed"]
         read_only_fields = fields
-
-
-class IdNumberField(NormalisedCharField):
-    """A resident ID number in its canonical form (idnumbers.canonical_id_number: full-width digits and Ｘ, a
-    lower-case x, accepted), refused with what is wrong (idnumbers.id_number_problem), as on the page."""
-
-    def to_internal_value(self, data: Any) -> str:
-        number = canonical_id_number(super().to_internal_value(data))
-        if (problem := id_number_problem(number)) is not None:
-            raise serializers.ValidationError(problem, code="id_number")
-        return number
 
 
 class LookupQuerySerializer(serializers.Serializer):
@@ -59,7 +46,9 @@ class RegistrationCreateSerializer(serializers.Serializer):
     committee = NormalisedCharField(max_length=12, required=False)
     certificate_type = NormalisedPrimaryKeyRelatedField(queryset=CertificateType.objects.none())
     applicant_name = serializers.CharField(max_length=50)
-    id_number = IdNumberField(max_length=18, min_length=18, write_only=True)  # checked on the canonical form
+    # Only read in its canonical form here: registration_create checks it (DomainError "id_number", its reason in
+    # `fields`), as for the page.
+    id_number = NormalisedCharField(write_only=True)
     purpose = serializers.CharField(max_length=200)
     facts = serializers.CharField()
     verification = serializers.CharField()

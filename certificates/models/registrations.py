@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.choices import SealItem
 from committees.models import Committee
+from portal.core.fields import CodeField
 from portal.core.scoping import Action, ScopedModel
 
 from .catalogue import CertificateType
@@ -114,7 +115,7 @@ class SealUse(ScopedModel):
     approver = models.CharField(_("approved by"), max_length=50)
     handler = models.ForeignKey("accounts.User", verbose_name=_("handled by"), on_delete=models.PROTECT, related_name="+")
     applicant_name = models.CharField(_("applicant"), max_length=50, blank=True)
-    applicant_phone = models.CharField(_("applicant's phone"), max_length=20, blank=True)
+    applicant_phone = CodeField(_("applicant's phone"), max_length=20, blank=True)
     registration = models.OneToOneField(Registration, verbose_name=_("certificate"), null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="seal_use")
 

@@ -12,8 +12,9 @@ from typing import IO, TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certificates.choices import CertificateRule, Jurisdiction
 from certificates.models import CertificateType, LookupTally, Registration
@@ -26,10 +27,13 @@ from portal.core.spreadsheets import (
     UnreadableFile,
     as_text,
     cell_text,
+    check_required,
     find_header,
     first_visible_sheet,
     header_text,
     is_blank,
+    label_keys,
+    read_choice,
 )
 
 if TYPE_CHECKING:
@@ -101,24 +105,9 @@ class RowError:
     message: str
 
 
-def _labels() -> dict[str, str]:
-    found = {}
-    for key, label in COLUMNS.items():
-        found[key] = key
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                found[header_text(_(label))] = key  # normalised as header cells are
-    return found
-
-
-def _rules() -> dict[str, str]:
-    found = {}
-    for value, label in CertificateRule.choices:
-        found[value] = value
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                found[header_text(str(label))] = value
-    return found
+def _required() -> set[str]:
+    """The columns a row must fill: those the type's form requires (the name and the rule)."""
+    return {key for key in COLUMNS if CertificateType._meta.get_field(key).formfield().required}
 
 
 def _names(value: Any) -> list[str]:
@@ -127,19 +116,25 @@ def _names(value: Any) -> list[str]:
     return split_names(cell_text(value, multiline=True, prose=True))
 
 
-def _value(key: str, value: Any, rules: dict[str, str]) -> Any:
+def _value(key: str, value: Any, rules: dict[str, str], required: set[str]) -> Any:
     """One cell of the row as the field takes it (portal.core.spreadsheets reads it: text as typed, its full-width
-    punctuation kept, invisible characters removed; the rule's word normalised). Raises CellError."""
+    punctuation kept, invisible characters removed; the rule by the choice reader the three imports share, its
+    refusal listing the rules as the export writes them). A blank cell in a required column is refused.
+    Raises CellError."""
+    if key in required:
+        check_required(value)
     if key == "rule":
-        word = cell_text(value)
-        return rules.get(word.lower(), word)
+        return read_choice(value, rules, [label for _value, label in CertificateRule.choices])
     if key in ("aliases", "sub_items"):
         return _names(value)
     return cell_text(value, prose=True, multiline=key != "name")
 
 
 def _read_rows(actor: User, district: str, sheet: FirstSheet) -> tuple[list[CertificateType], list[RowError]]:
-    labels, rules = _labels(), _rules()
+    """The sheet's rows as the district's types to write, or every problem in the order of the file (by row,
+    then by column). A cell a row leaves out at its end is blank, as it looks."""
+    labels = label_keys((key, gettext_lazy(label)) for key, label in COLUMNS.items())
+    rules, required = label_keys(CertificateRule.choices), _required()
     table = find_header(sheet.rows, lambda text: text in labels, [_(label) for label in COLUMNS.values()])
     if table.problem:
         return [], [RowError(table.header_row, "", "", table.problem)]
@@ -157,21 +152,23 @@ def _read_rows(actor: User, district: str, sheet: FirstSheet) -> tuple[list[Cert
     for number, cells in table.rows:
         if all(is_blank(cell) for cell in cells):
             continue
-        values = {columns[i]: cells[i] for i in columns if i < len(cells)}
+        values = {key: cells[i] if i < len(cells) else None for i, key in columns.items()}
         fields: dict[str, Any] = {}
         for key, value in values.items():
             try:
-                fields[key] = _value(key, value, rules)
+                fields[key] = _value(key, value, rules, required)
             except CellError as error:
                 errors.append(RowError(number, _(COLUMNS[key]), as_text(value), str(error)))
-        if len(fields) < len(values):
-            continue
-        name = fields.pop("name", "")
-        if name in seen:
+        name = fields.get("name")  # None: the name could not be read (its cell says why)
+        if name in seen:  # said also of a row with other problems
             errors.append(RowError(number, _("Certificate"), name, _("Duplicate: row {row} has the same name.").format(
                 row=seen[name])))
             continue
-        seen[name] = number
+        if name is not None:
+            seen[name] = number
+        if len(fields) < len(values):
+            continue
+        del fields["name"]
         base = shared.get(name)
         if name not in own and base is not None and all(getattr(base, k) == fields.get(k, getattr(base, k)) for k in COMPARED):
             continue  # the national or city type as it is: nothing for the district to keep
@@ -187,6 +184,10 @@ def _read_rows(actor: User, district: str, sheet: FirstSheet) -> tuple[list[Cert
                 errors.extend(RowError(number, column, as_text(values.get(field)), m) for m in messages)
             continue
         writes.append(item)
+    # In the order of the file, whatever order the rows came in (a program may write them in any order) and
+    # the model's rules in the order of its fields: by row, then by column, a problem of the whole row last.
+    place = {_(COLUMNS[key]): index for index, key in sorted(columns.items(), reverse=True)}
+    errors.sort(key=lambda error: (error.row, place.get(error.column, len(table.header))))
     return writes, errors
 
 

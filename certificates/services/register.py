@@ -86,6 +86,8 @@ def registration_create(*, actor: User, committee: Committee, certificate_type: 
     tell the resident) for a type committees do not issue, "id_number" for an invalid ID number (its message says
     what is wrong: the length, a birth date that does not exist, is before 1900 or in the future, the check
     character). `id_number` is read in its canonical form (idnumbers.canonical_id_number) whatever the caller did.
+    This is the one place the ID number's rule is applied: the page's form and the API's serializer only normalise
+    it, and show this refusal on their `id_number` field (the DomainError's `fields`).
     """
     # The whole body is one transaction, authorisation included. A `with` block rather than @transaction.atomic:
     # the decorator's frame would hold the ID number in clear, out of sensitive_variables' reach.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from certificates import selectors, services
-from certificates.forms import CertificateTypeForm, OverrideQueryForm
+from certificates.forms import CertificateTypeForm, LookupForm, OverrideQueryForm
 from certificates.models import CertificateType
 from portal.core.scoping import unit_of
 from portal.core.spreadsheets import write_table, xlsx_response
@@ -28,9 +28,17 @@ from portal.core.views import (
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
     require_perm(request, CertificateType, "view")
-    q = request.GET.get("q", "")
-    rows = ([m.certificate for m in selectors.certificate_type_lookup(actor=request.user, query=q, limit=500)]
-            if q.strip() else selectors.certificate_type_list(actor=request.user))
+    # `q` as the lookup reads it (certificates.views.lookup): in its canonical form, so a search of nothing but a
+    # zero-width space or a full-width space is no search (the whole catalogue); one the form refuses (too long)
+    # finds nothing and is shown as typed.
+    form = LookupForm(request.GET)
+    q = form.cleaned_data["q"] if form.is_valid() else request.GET.get("q", "")
+    if not form.is_valid():
+        rows = []
+    elif q:
+        rows = [m.certificate for m in selectors.certificate_type_lookup(actor=request.user, query=q, limit=500)]
+    else:
+        rows = selectors.certificate_type_list(actor=request.user)
     page = paginate(request, rows, per_page=50)
     # A district's staff add their district's types, adapt the shared ones and import (the declared actions).
     return render(request, "certificates/catalogue.html", {

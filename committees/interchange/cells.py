@@ -3,23 +3,32 @@
 Cells come from CSV (always text) or from a workbook (text, int, float, bool, date, datetime, or an UnreadCell:
 a formula without a saved result), so every reader accepts both: an .xlsx keeps a code typed as a number, and a
 date typed as a date. Text goes through the portal's one normaliser and dates through its one parser, both in
-portal.core.spreadsheets, which the certificate catalogue and task-list imports share.
+portal.core.spreadsheets, which the certificate catalogue and task-list imports share, and so do the readers of
+yes/no cells, choices and numbers (read_bool, read_choice, read_int, read_decimal): the three imports accept
+the same words and say the same thing.
 """
 
 import datetime
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from committees.interchange.schema import Column
 from committees.models.annual import YEAR_MAX, YEAR_MIN
-from portal.core.spreadsheets import CellError, cell_text, parse_date, readable
+from portal.core.spreadsheets import (
+    CellError,
+    cell_text,
+    parse_date,
+    read_bool,
+    read_choice,
+    read_decimal,
+    read_int,
+    readable,
+)
 
 __all__ = ["DECIMAL_LIMITS", "CellError", "read_cell"]
 
-_INTEGER = re.compile(r"^[+]?\d+$")
 # Decimal places and the largest value a column takes (the model's max_digits).
 DECIMAL_LIMITS = {"office_area_m2": Decimal("9999999.99"), "elder_area_m2": Decimal("9999999.99"),
                   "work_fund_yuan": Decimal("999999999999.99")}
@@ -52,70 +61,24 @@ def _date(column: Column, value: Any) -> datetime.date:
 
 
 def _int(column: Column, value: Any) -> int:
-    if isinstance(value, bool):
-        raise CellError(_("A whole number is expected."))
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        number = value
-    else:
-        text = cell_text(value)
-        if text.startswith("-") and _INTEGER.match(text[1:]):
-            raise CellError(_("Cannot be negative."))
-        if not _INTEGER.match(text):
-            raise CellError(_("A whole number is expected."))
-        number = int(text)
-    if number < 0:
-        raise CellError(_("Cannot be negative."))
+    number = read_int(value)
     if column.key == "year" and not YEAR_MIN <= number <= YEAR_MAX:
         raise CellError(_("The year must be between 1949 and 2100."))
-    if number > 2_147_483_647:
-        raise CellError(_("The number is too large."))
     return number
 
 
 def _decimal(column: Column, value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise CellError(_("A number is expected."))
-    if isinstance(value, float) and abs(value - round(value, 2)) < 1e-9:
-        value = round(value, 2)  # a formula's 0.1+0.2 is 0.30000000000000004 in the file
-    text = repr(value) if isinstance(value, float) else cell_text(value)
-    try:
-        number = Decimal(text)
-    except InvalidOperation as exc:
-        raise CellError(_("A number is expected.")) from exc
-    if not number.is_finite():
-        raise CellError(_("A number is expected."))
-    if number < 0:
-        raise CellError(_("Cannot be negative."))
-    if number > DECIMAL_LIMITS.get(column.key, Decimal("9999999.99")):
-        raise CellError(_("The number is too large."))
-    if number.normalize().as_tuple().exponent < -2:  # trailing zeros ("1.500") are not places
-        raise CellError(_("At most two decimal places."))
-    return number.quantize(Decimal("0.01"))
+    return read_decimal(value, places=2, maximum=DECIMAL_LIMITS.get(column.key, Decimal("9999999.99")))
 
 
 def _bool(column: Column, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    word = cell_text(value).lower()
-    if word in column.choices:
-        return column.choices[word]
-    if word in ("true", "false"):  # what Excel writes for a TRUE/FALSE cell saved as CSV
-        return word == "true"
-    raise CellError(_("Expected one of: {words}.").format(words=_words(column)))
+    # The portal's one set of yes/no words (portal.core.spreadsheets.YES_NO), as the task-list import reads them;
+    # the words the template writes (schema.BOOL_WORDS: 是/否) are among them.
+    return read_bool(value)
 
 
 def _choice(column: Column, value: Any) -> str:
-    word = cell_text(value)
-    choice = column.choices.get(word) or column.choices.get(word.lower())
-    if choice is None:
-        raise CellError(_("Expected one of: {words}.").format(words=_words(column)))
-    return choice
-
-
-def _words(column: Column) -> str:
-    return " / ".join(column.choices)
+    return read_choice(value, column.choices)
 
 
 _READERS = {"text": _text, "code": _code, "date": _date, "int": _int, "decimal": _decimal, "bool": _bool, "choice": _choice}

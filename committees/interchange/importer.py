@@ -11,6 +11,8 @@ transaction is then rolled back.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -28,7 +30,7 @@ from committees.interchange.readers import RawSheet, Source
 from committees.interchange.schema import EXAMPLE_MARK, SHEETS, WORD_FOR, Column, Sheet
 from committees.models import Committee, CommitteeYear, CommunityFund, CommunityWorker, District, Qualification, Street
 from portal.core.scoping import CITY, own_level, permission_name
-from portal.core.spreadsheets import UnreadableFile, as_text, header_text, is_blank
+from portal.core.spreadsheets import UnreadableFile, as_text, cell_text, header_text, is_blank
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -60,13 +62,31 @@ class ImportReport:
     examples: dict[str, int] = field(default_factory=dict)  # sheet -> the template's example rows skipped
     # sheet -> the rows to create or update, in file order, as the check page lists them (see OrgImporter._note):
     # {"row": 7, "action": "updated", "key": "310101013018", "name": "宝兴居委会",
-    #  "fields": [["households", "1650", "1700"], ...]}: column key, old and new value as the file writes them.
+    #  "fields": [["households", "1650", "1700"], ...]}: column key, old and new value as the file writes them;
+    # a row to create has every value the file gives it besides key and name, old None: [["households", None, "1700"]].
     changes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     change_count: int = 0  # every row created or updated, listed or not (MAX_LISTED_CHANGES)
+    # Set by a run given `expect_changes` that found other changes to make: it wrote nothing (see import_org).
+    stale: bool = False
+    # Every row created or updated, listed or not, in the order of the sheets and the file (see `digest`).
+    _digest: Any = field(default_factory=hashlib.sha256, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.error_count == 0
+
+    @property
+    def digest(self) -> str:
+        """The SHA-256 (hex) of every change the run found, each row with its action, key, name and fields
+        (old and new values): two runs of the same file find the same changes exactly when they are equal."""
+        return self._digest.hexdigest()
+
+    def note_change(self, sheet: str, change: dict[str, Any]) -> None:
+        """Count a row to create or update and add it to the digest; list it while MAX_LISTED_CHANGES allows."""
+        self.change_count += 1
+        self._digest.update(_digest_line(sheet, change))
+        if self.change_count <= MAX_LISTED_CHANGES:
+            self.changes.setdefault(sheet, []).append(change)
 
     def add(self, error: RowError) -> None:
         self.error_count += 1
@@ -186,17 +206,21 @@ def _units(code: str) -> list[tuple[str, str]]:
 
 def import_org(path: Path | str, *, actor: User | None = None, dry_run: bool = False,
                progress: Callable[[int, int | None], None] | None = None, display_name: str | None = None,
-               on_success: Callable[[ImportReport], None] | None = None) -> ImportReport:
+               on_success: Callable[[ImportReport], None] | None = None,
+               expect_changes: str | None = None) -> ImportReport:
     """Import an organisation file (folder of CSV, .csv, .zip of CSV or .xlsx) in one transaction.
 
     With `dry_run` everything is checked and counted, then rolled back. Never raises for bad data:
     the report holds every error. `on_success` runs inside the import's transaction when it is about
     to commit, so that what records the import commits with it, or not at all.
+    `expect_changes`: the digest (ImportReport.digest) of the changes the user saw at the check. When the
+    changes found now, under the import lock, differ in any row, field, old or new value, the run writes
+    nothing and `report.stale` is set (its report holds the new changes); `on_success` is not called.
     """
     importer = OrgImporter(actor=actor, progress=progress)
     try:
         with Source(Path(path), display_name=display_name) as source:
-            importer.run(source, dry_run=dry_run, on_success=on_success)
+            importer.run(source, dry_run=dry_run, on_success=on_success, expect_changes=expect_changes)
     except UnreadableFile as exc:
         importer.report.add(RowError(sheet="", row=0, column=None, value=display_name or Path(path).name, message=str(exc)))
     return importer.report
@@ -214,7 +238,8 @@ class OrgImporter:
 
     # --- the run ------------------------------------------------------------------------------------
     def run(self, source: Source, *, dry_run: bool = False,
-            on_success: Callable[[ImportReport], None] | None = None) -> ImportReport:
+            on_success: Callable[[ImportReport], None] | None = None,
+            expect_changes: str | None = None) -> ImportReport:
         self.report.warnings.extend(
             _("Sheet {name} is not part of the format and was not read.").format(name=name) for name in source.unknown
         )
@@ -243,7 +268,10 @@ class OrgImporter:
                 self._error(RowError("", 0, None, source.display_name, _(
                     "The file holds only the template's example rows, which are never imported: add your own rows."
                 ) if self.report.examples else _("The file holds no data rows.")))
-            if dry_run or not self.report.ok:
+            if not dry_run and self.report.ok and expect_changes is not None:
+                # Read after the lock: what would be written now, against what the user confirmed.
+                self.report.stale = self.report.digest != expect_changes
+            if dry_run or not self.report.ok or self.report.stale:
                 transaction.set_rollback(True)
             elif on_success:
                 on_success(self.report)
@@ -388,20 +416,25 @@ class OrgImporter:
         return None
 
     def _note(self, sheet: Sheet, outcome: str, item: Planned, row: Row, updated: list[str]) -> None:
-        """Keep a row to create or update for the check page: its key and name, and for an update each field
-        with its stored and its new value (the page shows what confirming will change, issue 14)."""
-        self.report.change_count += 1
-        if self.report.change_count > MAX_LISTED_CHANGES:
-            return
+        """Keep a row to create or update for the check page: its key and name, and each field with its stored
+        and its new value: for an update the fields that change, for a row to create the values the file gives
+        it besides its key and name, with None as the stored value (the page shows what confirming will change,
+        issue 14). Bounded as the rows are: one entry per column of the sheet at most."""
         existing = item.existing
         fields = []
-        if existing is not None:
+        if existing is None:
+            columns = {column.key: column for column in sheet.columns}
+            for attname, value in item.fields.items():
+                key = _column_key(attname)
+                if key in columns and key not in sheet.key and key != "name" and value is not None and value != "":
+                    fields.append([key, None, shown(columns[key], value)])
+        else:
             for attname in updated:
                 if getattr(existing, attname) != item.fields[attname]:
                     column = sheet.column(_column_key(attname))
                     fields.append([column.key, shown(column, getattr(existing, attname)), shown(column, item.fields[attname])])
         name = item.fields.get("name", getattr(existing, "name", ""))
-        self.report.changes.setdefault(sheet.name, []).append({
+        self.report.note_change(sheet.name, {
             "row": item.number, "action": outcome, "name": name, "fields": fields,
             "key": " / ".join(shown(sheet.column(key), row.values[key]) for key in sheet.key),
         })
@@ -620,10 +653,31 @@ _TARGETS: dict[str, tuple[type[models.Model], list[str], list[str]]] = {
 
 
 def _is_example(sheet: Sheet, columns: list[tuple[int, Column]], cells: tuple[Any, ...] | list[Any]) -> bool:
-    """A template's example row: its first key cell (a code, or a staff number) starts with EXAMPLE_MARK."""
+    """A template's example row: its first key cell (a code, or a staff number) starts with EXAMPLE_MARK, read
+    as the cell is read (cell_text: a BOM, a zero-width or a no-break space before 示例 do not hide it). A cell
+    that cannot be read is no example: the row reports it."""
     index = next((index for index, column in columns if column.key == sheet.key[0]), None)
     value = cells[index] if index is not None and index < len(cells) else None
-    return isinstance(value, str) and as_text(value).startswith(EXAMPLE_MARK)
+    if not isinstance(value, str):
+        return False
+    try:
+        return cell_text(value).startswith(EXAMPLE_MARK)
+    except CellError:
+        return False
+
+
+def _digest_line(sheet: str, change: dict[str, Any]) -> bytes:
+    return (json.dumps([sheet, change], ensure_ascii=False, sort_keys=True, default=str) + "\n").encode()
+
+
+def changes_digest(rows: dict[str, list[dict[str, Any]]]) -> str:
+    """ImportReport.digest of changes listed by sheet (`ImportReport.changes`, or as stored: any order of the
+    sheets); equal to the run's digest when every change was listed."""
+    digest = hashlib.sha256()
+    for sheet in SHEETS:
+        for change in rows.get(sheet.name, ()):
+            digest.update(_digest_line(sheet.name, change))
+    return digest.hexdigest()
 
 
 def _column_key(attname: str) -> str:

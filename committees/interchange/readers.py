@@ -4,7 +4,9 @@ A source is a folder of CSV files, one .csv file, a .zip of CSV files or an .xls
 streamed (csv module, portal.core.spreadsheets for workbooks), so memory does not grow with the file. An .xlsx
 or .zip is a zip archive: its directory is checked before anything is inflated, so an archive bomb is
 refused instead of filling the memory or the disk. Hidden sheets are listed, never read; each sheet's header
-may sit under a title row (find_header); a CSV cell the export neutralised ('=…) is read back as it was.
+may sit under a title row (find_header), and a workbook's rows are read no wider than it; a cell the CSV export
+neutralised ('=…) is read back as it was, from the CSV (csv_unneutralise) or from the .xlsx Excel saved it as
+(portal.core.spreadsheets reads it so: sheet_unneutralise).
 """
 
 import contextlib
@@ -167,11 +169,9 @@ class Source(contextlib.ExitStack):
     @staticmethod
     def _worksheet(workbook: Any, worksheet: Any, name: str) -> RawSheet:
         # The stored size (<dimension>) is only a hint for the progress bar: some tools write a wrong one.
-        # Rows are read to the end, no wider than the header.
+        # Rows are read to the end, no wider than the header (find_header sees to it).
         max_row = worksheet.max_row
-        rows = sheet_rows(workbook, worksheet)
-        table = _table(name, rows)
-        rows.width = max(len(table.header), 1)
+        table = _table(name, sheet_rows(workbook, worksheet))
         total = max(max_row - table.header_row, 0) if max_row else None
         return RawSheet(name, table.header, table.rows, total, table.header_row, table.problem)
 

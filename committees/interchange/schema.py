@@ -25,7 +25,9 @@ LEVELS = {"assistant": QualificationLevel.ASSISTANT, "助理社会工作师": Qu
           "intermediate": QualificationLevel.INTERMEDIATE, "社会工作师": QualificationLevel.INTERMEDIATE,
           "senior": QualificationLevel.SENIOR, "高级社会工作师": QualificationLevel.SENIOR}
 FUND_KINDS = {"fund": FundKind.FUND, "基金": FundKind.FUND, "foundation": FundKind.FOUNDATION, "基金会": FundKind.FOUNDATION}
-YES_NO = {"yes": True, "是": True, "no": False, "否": False}
+# The words the template and the export write for a yes/no column, listed in the template's header comment. The
+# import reads these and the other words of the portal's one set (portal.core.spreadsheets.read_bool, YES_NO).
+BOOL_WORDS = {"是": True, "否": False}
 
 # Written before an example row's first key cell (its code, or staff number): a row whose key starts with it
 # is the template's example, never imported.
@@ -47,7 +49,7 @@ class Column:
     kind: str = "text"  # text, code, date, int, decimal, bool, choice
     required: bool = False
     max_length: int | None = None
-    choices: dict | None = None
+    choices: dict | None = None  # a choice: {word in the file: stored value}; a yes/no: the words listed (BOOL_WORDS)
     example: object = ""
 
 
@@ -88,7 +90,7 @@ SHEETS: tuple[Sheet, ...] = (
         Column("kind", "类型", "choice", True, choices=COMMITTEE_KINDS, example="居委会"),
         Column("established_on", "成立日期", "date", example="2001-06-30"),
         Column("dissolved_on", "撤销日期", "date"),
-        Column("transition", "旧改过渡", "bool", choices=YES_NO, example="否"),
+        Column("transition", "旧改过渡", "bool", choices=BOOL_WORDS, example="否"),
     ), key=("code",)),
     Sheet("committee_years", _("annual records"), (
         Column("committee_code", "居委会代码", "code", True, 12, example="310199001001"),

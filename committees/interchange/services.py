@@ -5,6 +5,10 @@ the page polls from the cache (the import's own transaction would hide it from t
 end). Each step is a durable job (portal/core/jobs.py): a task delivered twice runs it once, a worker lost
 half-way leaves it to be run again (its transaction wrote nothing), and a step nobody can run any more is
 retried or set aside from the import's page.
+
+A confirmation imports exactly what its check showed, or nothing: the import step compares, under the import
+lock, the changes it would make with those of the check (their digest); when they differ (another import was
+confirmed since, say), it writes nothing and the file is "checked" again, with the new changes to review.
 """
 
 from __future__ import annotations
@@ -24,10 +28,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.interchange.importer import ImportReport, RowError, import_org
+from committees.interchange.importer import ImportReport, RowError, changes_digest, import_org
 from committees.interchange.schema import SHEET_BY_NAME
 from committees.models import OrgImport
 from portal.core import jobs
@@ -54,6 +61,39 @@ def _progress_key(pk: int) -> str:
 def progress_of(org_import: OrgImport) -> tuple[int, int | None]:
     """Rows read so far and rows in the file (None when unknown) of a running step."""
     return cache.get(_progress_key(org_import.pk)) or (org_import.rows_done, org_import.rows_total)
+
+
+# What the list of an import's changes is, by status: what confirming will change (a checked file), what the
+# import changed (an imported one); nothing for a file being processed or that wrote nothing (OrgImport: "What
+# `changes` keeps").
+PLANNED, APPLIED = "planned", "applied"
+LISTINGS = {OrgImport.Status.VALID: PLANNED, OrgImport.Status.DONE: APPLIED}
+
+
+def with_changes_summary(queryset: QuerySet[OrgImport]) -> QuerySet[OrgImport]:
+    """Imports without their `changes` (up to MAX_LISTED_CHANGES rows of JSON each: read, in one more query,
+    only by what lists them), with what pages and lists say of them, read by the database: `changes_count`
+    (rows created or updated, listed or not; None before a check) and `changes_rechecked` (see was_rechecked)."""
+    return queryset.defer("changes").annotate(
+        changes_count=Cast(KT("changes__count"), IntegerField()),
+        changes_rechecked=ExpressionWrapper(Q(changes__rechecked=True), output_field=BooleanField()),
+    )
+
+
+def was_rechecked(org_import: OrgImport) -> bool:
+    """A confirmation found other changes than the check showed, wrote nothing, and the file is checked again
+    with the new ones (`_recheck`). `org_import` comes from with_changes_summary."""
+    return org_import.status == OrgImport.Status.VALID and bool(org_import.changes_rechecked)
+
+
+def listed_changes(org_import: OrgImport) -> tuple[str | None, dict[str, list[dict]], list[str]]:
+    """The changes an import's page and API list: (PLANNED or APPLIED, rows by sheet as ImportReport.changes,
+    the sheets whose names and values were withheld once imported), or (None, {}, []) for an import in any other
+    status, whose `changes` are then not read (a deferred field stays unloaded while a step runs)."""
+    listing = LISTINGS.get(org_import.status)
+    if listing is None:
+        return None, {}, []
+    return listing, org_import.changes.get("rows") or {}, list(org_import.changes.get("withheld", ()))
 
 
 def _units_of(actor: User) -> dict[str, str | int | None]:
@@ -168,7 +208,8 @@ def org_import_cancel(*, actor: User, pk: int) -> OrgImport:
                           code="running")
     before = locked.status
     locked.status = OrgImport.Status.CANCELLED
-    locked.save(update_fields=["status"])
+    _settle_changes(locked)
+    locked.save(update_fields=["status", "changes"])
     _discard_file(locked)
     audit(actor=actor, action="orgimport.cancel", instance=locked, before={"status": before},
           after={"status": locked.status})
@@ -223,9 +264,11 @@ def org_import_run(*, pk: int, step: str) -> None:
     is skipped; one another live process runs raises JobBusy. An apply records its outcome inside the
     import's own transaction, so a crash between the two cannot leave data imported and the record saying
     otherwise. Anything unexpected marks the import failed with a message, never leaves it "running" for ever.
+    An apply whose changes differ from those its check showed writes nothing and leaves the import checked
+    again (`_recheck`). A step that already committed is finished, so it is never run (or rechecked) again.
     Side effects: the organisation rows (apply); the import's report and status; an audit entry and
-    `import_applied` (apply). Raises: jobs.JobBusy; a transient database error (the step is queued again).
-    Every other failure is in the report.
+    `import_applied` (apply), or an audit entry for an apply rechecked. Raises: jobs.JobBusy; a transient
+    database error (the step is queued again). Every other failure is in the report.
     """
     with jobs.claim(OrgImport, pk, status=_STEP_STATUS[step]) as org_import:
         if org_import is None:
@@ -249,7 +292,8 @@ def _run_step(org_import: OrgImport, step: str) -> None:
             with local.open("wb") as copy:
                 shutil.copyfileobj(stored, copy)
             report = import_org(local, actor=org_import.actor, dry_run=step == CHECK, progress=progress,
-                                display_name=org_import.file_name, on_success=applied if step == APPLY else None)
+                                display_name=org_import.file_name, on_success=applied if step == APPLY else None,
+                                expect_changes=_checked_digest(org_import) if step == APPLY else None)
     except jobs.TRANSIENT_ERRORS:
         raise
     except Exception:
@@ -257,18 +301,52 @@ def _run_step(org_import: OrgImport, step: str) -> None:
         report = ImportReport()
         report.add(RowError("", 0, None, org_import.file_name, _(
             "The import stopped on an unexpected error and wrote nothing. The administrators have been told.")))
-    if step == CHECK or not report.ok:
+    if report.stale:
+        _recheck(pk, report)
+    elif step == CHECK or not report.ok:
         _finish(pk, step, report)
     cache.delete(_progress_key(pk))
+
+
+def _checked_digest(org_import: OrgImport) -> str:
+    """The digest of the changes the check showed (ImportReport.digest). A check recorded before digests were
+    kept has it recomputed from its rows when it listed them all; otherwise "" (never equal: checked again)."""
+    changes = org_import.changes
+    if "digest" in changes:
+        return changes["digest"]
+    rows = changes.get("rows") or {}
+    return changes_digest(rows) if changes.get("count", 0) == sum(map(len, rows.values())) else ""
+
+
+def _recheck(pk: int, report: ImportReport) -> None:
+    """An apply that found other changes to make than its check showed wrote nothing: the import becomes
+    "checked" again with the changes found now, flagged `changes["rechecked"]` for its page, to be confirmed anew.
+    Side effects: the import's report and status; an audit entry "orgimport.recheck" with the totals shown and
+    found (the confirmation itself was audited when it was made). Nothing when the step is not current."""
+    with transaction.atomic():
+        org_import = OrgImport.objects.select_for_update().get(pk=pk)
+        if org_import.status != OrgImport.Status.APPLYING:
+            return  # another delivery of the same step finished first
+        shown = org_import.totals()
+        _store_report(org_import, report)
+        org_import.changes["rechecked"] = True
+        org_import.status = OrgImport.Status.VALID
+        org_import.checked_at = timezone.now()
+        org_import.started_at = None  # the step is over: nothing runs (jobs.state)
+        org_import.save()
+        audit(actor=org_import.actor, action="orgimport.recheck", instance=org_import,
+              before={"status": OrgImport.Status.APPLYING, **shown},
+              after={"status": org_import.status, **org_import.totals()})
 
 
 def org_import_give_up(*, job: OrgImport, message: str) -> None:
     """Fail the current step of an import that could not be finished (portal/core/jobs.py gives up on it),
     with `message` in its report.
 
-    Side effects: as a failed step (the status, the report, the stored file deleted; for an apply, an audit
-    entry). Raises: nothing; an import that is not at a step is left."""
-    report = ImportReport()
+    Side effects: as a failed step (the status, the report with the counts kept, the rows of `changes` and the
+    stored file deleted; for an apply, an audit entry). Raises: nothing; an import that is not at a step is left."""
+    # What the file held stays counted (the page and the API still say how many rows it had to create or update).
+    report = ImportReport(counts=job.counts, rows=job.rows_done)
     report.add(RowError("", 0, None, job.file_name, message))
     if job.status in OrgImport.RUNNING:
         step = CHECK if job.status == OrgImport.Status.CHECKING else APPLY
@@ -296,6 +374,7 @@ def _finish(pk: int, step: str, report: ImportReport) -> None:
             org_import.finished_at = now
             _audit(org_import, AuditEntry.Source.WEB)
         org_import.started_at = None  # the step is over: nothing runs (jobs.state)
+        _settle_changes(org_import)
         org_import.save()
         if org_import.status == OrgImport.Status.DONE:
             _announce(org_import)
@@ -321,14 +400,47 @@ def _discard_file(org_import: OrgImport) -> None:
         org_import.save(update_fields=["file"])
 
 
+# The sheets whose rows are about people (DOMAIN: community workers and their qualifications).
+PERSONAL_SHEETS = ("workers", "qualifications")
+
+
+def _settle_changes(org_import: OrgImport) -> None:
+    """Reduce `changes` to what an import that can no longer be confirmed keeps (OrgImport: "What `changes`
+    keeps"): nothing row by row when nothing was written (cancelled, failed, invalid), and, once imported, the
+    rows without the names and values of the PERSONAL_SHEETS (`withheld`). Kept always: the count of rows
+    created or updated and the example rows skipped (`counts` is another field, left as it is).
+    Side effects: sets `org_import.changes` of an import whose status is not "checked" (valid) or running; the
+    caller saves it. Raises: nothing."""
+    status = org_import.status
+    if status == OrgImport.Status.VALID or status in OrgImport.RUNNING:
+        return
+    changes = org_import.changes
+    kept = {"examples": changes.get("examples", {}), "count": changes.get("count", 0)}
+    if status == OrgImport.Status.DONE and changes.get("rows"):
+        rows = changes["rows"]
+        withheld = [sheet for sheet in PERSONAL_SHEETS if rows.get(sheet)]
+        kept["rows"] = {sheet: [_without_values(row) for row in listed] if sheet in withheld else listed
+                        for sheet, listed in rows.items()}
+        kept["withheld"] = sorted({*withheld, *changes.get("withheld", ())})
+    org_import.changes = kept
+
+
+def _without_values(row: dict) -> dict:
+    """A listed change about a person, as kept once imported: its row, action, key (the staff number, which the
+    worker's record holds) and which fields changed; no name, no value."""
+    return {"row": row["row"], "action": row["action"], "key": row["key"], "name": "",
+            "fields": [[field[0], None, None] for field in row["fields"]]}
+
+
 def _store_report(org_import: OrgImport, report: ImportReport) -> None:
     data = report.as_json()
     org_import.counts, org_import.errors, org_import.error_count = data["counts"], data["errors"], data["error_count"]
     org_import.warnings = data["warnings"]
     org_import.rows_done = org_import.rows_total = report.rows
     # A file with errors writes nothing: its rows to create or update are not kept (they hold personal data).
+    # The digest of every change (listed or not) is what a confirmation compares (_checked_digest).
     org_import.changes = {"examples": data["examples"], **(
-        {"rows": data["changes"], "count": data["change_count"]} if report.ok else {})}
+        {"rows": data["changes"], "count": data["change_count"], "digest": report.digest} if report.ok else {})}
 
 
 def _audit(org_import: OrgImport, source: str) -> None:
@@ -351,6 +463,7 @@ def org_import_record_command(*, path: Path, report: ImportReport, actor: User |
                            file_size=_size(path), checked_at=now, finished_at=None if dry_run else now,
                            **(_units_of(actor) if actor else {}))
     _store_report(org_import, report)
+    _settle_changes(org_import)
     with transaction.atomic():
         org_import.save()
         if not dry_run:

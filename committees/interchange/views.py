@@ -46,7 +46,10 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @submit_once
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    org_import = get_scoped_or_404(request, OrgImport.objects.select_related("actor"), pk=pk)
+    # The page polls itself every second while a step runs (HTMX), and then shows nothing of `changes` (up to
+    # MAX_LISTED_CHANGES rows of JSON): it is read, in one more query, only once no step runs (_detail_context).
+    org_import = get_scoped_or_404(request, services.with_changes_summary(OrgImport.objects.select_related("actor")),
+                                   pk=pk)
     form = ImportUploadForm()
     if request.method == "POST":  # the corrected file, uploaded from the error report
         require_perm(request, OrgImport, "add")
@@ -88,29 +91,34 @@ def _detail_context(request: HttpRequest, org_import: OrgImport, form: ImportUpl
         "actions": OrgImport.objects.permitted(request.user, org_import, "confirm", "cancel", "retry"),
         # A step waiting for the queue, or stopped ("waiting", "stalled"): the page says so and offers retry and cancel.
         "job_state": org_import.job_state,
-        # The template's example rows the file held, skipped (a warning says so too).
-        "examples": sum(org_import.changes.get("examples", {}).values()),
+        # The template's example rows the file held, skipped (a warning says so too). `changes` is deferred
+        # (import_detail): read, in one query, only when the page shows it, never while a step runs.
+        "examples": 0 if org_import.running else sum(org_import.changes.get("examples", {}).values()),
+        # A confirmation found other changes than the check showed and wrote nothing: these are the new ones.
+        "rechecked": services.was_rechecked(org_import),
         **_changes_context(request, org_import),
     }
 
 
 def _changes_context(request: HttpRequest, org_import: OrgImport) -> dict:
-    """The rows a checked file will create or update (an imported one did), one sheet at a time (?sheet=),
-    CHANGES_PER_PAGE a page (?page=; any value gives a page, never an error), each update's fields as
-    (label, old, new)."""
-    rows = org_import.changes.get("rows") or {}
+    """The rows a checked file will create or update ("planned"), or an imported one did ("applied"), and no list
+    for any other status (services.listed_changes); one sheet at a time (?sheet=), CHANGES_PER_PAGE a page
+    (?page=; any value gives a page, never an error), each row's fields as (label, old, new): old None for a row
+    to create, both None for a person's row once imported (`changes_withheld`)."""
+    listing, rows, withheld = services.listed_changes(org_import)
     change_sheets = [(name, sheet.label, len(rows[name])) for name, sheet in SHEET_BY_NAME.items() if rows.get(name)]
     chosen = request.GET.get("sheet")
     if not rows.get(chosen):
         chosen = change_sheets[0][0] if change_sheets else None
-    changes = paginate(request, rows.get(chosen, []), per_page=CHANGES_PER_PAGE)
+    page = paginate(request, rows.get(chosen, []), per_page=CHANGES_PER_PAGE)
     if chosen:
         labels = {column.key: column.label for column in SHEET_BY_NAME[chosen].columns}
-        changes.object_list = [{**row, "fields": [(labels.get(key, key), old, new) for key, old, new in row["fields"]]}
-                               for row in changes.object_list]
+        page.object_list = [{**row, "fields": [(labels.get(key, key), old, new) for key, old, new in row["fields"]]}
+                            for row in page.object_list]
     listed = sum(count for _name, _label, count in change_sheets)
-    return {"change_sheets": change_sheets, "change_sheet": chosen, "changes": changes,
-            "changes_cut": max(0, org_import.changes.get("count", 0) - listed)}
+    return {"change_listing": listing, "change_sheets": change_sheets, "change_sheet": chosen, "changes": page,
+            "changes_withheld": chosen in withheld,
+            "changes_cut": max(0, (org_import.changes_count or 0) - listed) if listing else 0}
 
 
 @login_required

@@ -16,7 +16,20 @@ __all__ = ["OrgImport"]
 
 class OrgImport(ScopedModel, Job):
     """An uploaded file checked (a dry run), then, once confirmed, imported: each step a durable job
-    (portal/core/jobs.py) while the status is "checking" or "applying"."""
+    (portal/core/jobs.py) while the status is "checking" or "applying".
+
+    What `changes` keeps. Its rows hold personal data (community workers' names, staff numbers, dates), and the
+    rule of the uploaded file (the services' _discard_file) holds for them too: everything only while the file
+    can still be confirmed ("checked", or a step running). Once it cannot (the services' _settle_changes):
+    - imported ("done"): the rows stay, for the page to say what the import changed, but those of the sheets
+      about people (workers, qualifications: `changes["withheld"]`) keep only their row, action, key (the staff
+      number, which the worker's own record holds anyway) and the names of the fields that changed, not the
+      name nor the values, old or new (the old ones are stored nowhere else). The organisation's own sheets
+      (units, annual records, funds) hold no personal data and are kept whole;
+    - cancelled, given up or failed (and "has errors", which never lists them): no rows at all, since nothing
+      was written; the counts stay (`counts`, and `changes["count"]`);
+    - the digest and the "rechecked" flag, which only a confirmation needs, go in both cases.
+    """
 
     class Status(models.TextChoices):
         CHECKING = "checking", _("checking")
@@ -52,7 +65,10 @@ class OrgImport(ScopedModel, Job):
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     # What the check found to create and update (and, once imported, what was), row by row, for the check page;
     # the example rows of the template it skipped. See ImportReport.changes: {"rows": {sheet: [...]},
-    # "count": every row created or updated, "examples": {sheet: rows skipped}}.
+    # "count": every row created or updated, "digest": ImportReport.digest of them all, which a confirmation
+    # compares, "examples": {sheet: rows skipped}, "rechecked": true when a confirmation found other changes
+    # and the file was checked again instead (the services' _recheck), "withheld": [sheets whose names and
+    # values were removed once imported]}. Reduced once the file cannot be confirmed any more: see the class.
     changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     started_at = models.DateTimeField(_("step started at"), null=True, blank=True,

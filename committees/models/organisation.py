@@ -11,13 +11,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from committees.choices import CommitteeKind, StreetKind
+from portal.core.fields import CodeField
 from portal.core.scoping import ScopedManager, ScopedModel, ScopedQuerySet
 
 __all__ = ["District", "Street", "Committee", "Department"]
 
 
 class District(ScopedModel):
-    code = models.CharField(_("division code"), max_length=6, primary_key=True)
+    code = CodeField(_("division code"), max_length=6, primary_key=True)
     name = models.CharField(_("name"), max_length=50)
     merge_threshold = models.PositiveIntegerField(
         _("merge threshold (households)"),
@@ -48,7 +49,7 @@ class District(ScopedModel):
 
 
 class Street(ScopedModel):
-    code = models.CharField(_("code"), max_length=9, primary_key=True)
+    code = CodeField(_("code"), max_length=9, primary_key=True)
     district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="streets")
     name = models.CharField(_("name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=10, choices=StreetKind.choices)
@@ -93,7 +94,7 @@ class CommitteeQuerySet(ScopedQuerySet):
 
 
 class Committee(ScopedModel):
-    code = models.CharField(_("code"), max_length=12, primary_key=True)
+    code = CodeField(_("code"), max_length=12, primary_key=True)
     street = models.ForeignKey(Street, verbose_name=_("street"), on_delete=models.PROTECT, related_name="committees")
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=CommitteeKind.choices)

@@ -3,6 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from committees.choices import LEVEL_RANK, QualificationLevel
+from portal.core.fields import CodeField
 from portal.core.scoping import ScopedManager, ScopedModel, ScopedQuerySet
 
 from .organisation import Committee
@@ -19,7 +20,7 @@ class WorkerQuerySet(ScopedQuerySet):
 class CommunityWorker(ScopedModel):
     """A community worker (社区工作者): only what the indicators and the committee page need."""
 
-    code = models.CharField(_("staff number"), max_length=40, unique=True)
+    code = CodeField(_("staff number"), max_length=40, unique=True)
     committee = models.ForeignKey(
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="workers"
     )

@@ -23,6 +23,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.core.audit import snapshot
 from portal.core.exceptions import DomainError
+from portal.core.fields import CodeField
 from portal.core.models import AuditEntry
 from portal.core.scoping import ScopedModel, action_spec, may_ever
 from portal.core.services import record_written
@@ -208,39 +209,6 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self.queryset.restrict(self.request.user, model_action(self, self.request))
 
 
-class ValidatedModelSerializer(serializers.ModelSerializer):
-    """Model rules hold for the API too: runs `full_clean()` (netbox's ValidatedModelSerializer).
-
-    Related-object choices go through `restrict()`: a code outside the user's scope reads as "does not
-    exist", never as "forbidden".
-    """
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        pk = self.Meta.model._meta.pk
-        if self.instance is not None and not pk.auto_created and pk.name in fields:
-            # Codes are primary keys: changing one would insert a second row.
-            fields[pk.name].read_only = True
-        request = self.context.get("request")
-        for field in fields.values():
-            queryset = getattr(field, "queryset", None)
-            if request is not None and queryset is not None and hasattr(queryset, "restrict"):
-                field.queryset = queryset.restrict(request.user, "view")
-        return fields
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs = super().validate(attrs)
-        # A copy: validation must not change the instance DRF will save (or not) afterwards.
-        instance = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
-        for name, value in attrs.items():
-            setattr(instance, name, value)
-        try:
-            instance.full_clean()
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
-        return attrs
-
-
 # --- typed input: codes, ID numbers, searches (issue 14) ---------------------------------------------------------
 def normalised_input(data: Any, *, search: bool = False) -> Any:
     """`data` as the API reads a code, an ID number or a search: a text in its canonical form (portal.core.text),
@@ -276,15 +244,44 @@ class NormalisedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class NormalisedCodesMixin:
-    """For a ModelSerializer: related rows are named by keys read in their canonical form
-    (NormalisedPrimaryKeyRelatedField, one or many), and the model's text fields named in `Meta.normalised_fields`
-    (codes, staff numbers) are NormalisedCharField, with the model's length and validators."""
+    """For a ModelSerializer: codes read in their canonical form. The model's CodeFields (codes, staff numbers,
+    item numbers: portal.core.fields) are NormalisedCharField, with the model's length and validators, and related
+    rows are named by keys read in their canonical form (NormalisedPrimaryKeyRelatedField, one or many).
+    ValidatedModelSerializer has it; a plain ModelSerializer that writes adds it."""
 
     serializer_related_field = NormalisedPrimaryKeyRelatedField
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, CodeField: NormalisedCharField}
 
-    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict[str, Any]]:
-        field_class, kwargs = super().build_standard_field(field_name, model_field)  # type: ignore[misc]
-        normalised = getattr(self.Meta, "normalised_fields", ())  # type: ignore[attr-defined]
-        if field_name in normalised and issubclass(field_class, serializers.CharField):
-            field_class = NormalisedCharField
-        return field_class, kwargs
+
+class ValidatedModelSerializer(NormalisedCodesMixin, serializers.ModelSerializer):
+    """Model rules hold for the API too: runs `full_clean()` (netbox's ValidatedModelSerializer). Codes, its own
+    (CodeField) and those naming related rows, are read in their canonical form (NormalisedCodesMixin).
+
+    Related-object choices go through `restrict()`: a code outside the user's scope reads as "does not
+    exist", never as "forbidden".
+    """
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        pk = self.Meta.model._meta.pk
+        if self.instance is not None and not pk.auto_created and pk.name in fields:
+            # Codes are primary keys: changing one would insert a second row.
+            fields[pk.name].read_only = True
+        request = self.context.get("request")
+        for field in fields.values():
+            queryset = getattr(field, "queryset", None)
+            if request is not None and queryset is not None and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(request.user, "view")
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        # A copy: validation must not change the instance DRF will save (or not) afterwards.
+        instance = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
+        for name, value in attrs.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return attrs

@@ -1,7 +1,9 @@
 """django-filter pieces shared by every app's filtersets."""
 
 import django_filters
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
+from portal.core.fields import CodeField
 from portal.core.forms import NormalisedCharField
 
 __all__ = ["NormalisedCharFilter"]
@@ -14,3 +16,9 @@ class NormalisedCharFilter(django_filters.CharFilter):
     leaves the filter out."""
 
     field_class = NormalisedCharField
+
+
+# A filter generated from a model's CodeField (`Meta.fields = ["code"]`) reads its value canonically too, so a
+# new filterset cannot forget it. django-filter's FilterSets share this mapping (`FILTER_DEFAULTS`); it is read
+# when a FilterSet class is created; CoreConfig.ready imports this module before any filtersets module.
+FILTER_FOR_DBFIELD_DEFAULTS[CodeField] = {"filter_class": NormalisedCharFilter}

@@ -225,7 +225,8 @@ PORTAL_OVERSIZED_HOUSEHOLDS = 3000  # DOMAIN "Hierarchy": split at 3000 househol
 PORTAL_SPACE_STANDARD_DEFAULT = {"office_m2": 150, "elder_m2": 100}  # DOMAIN "Space standard"
 PORTAL_SPACE_STANDARD_MIN_RESIDENT_HOUSEHOLDS = 1500  # DOMAIN "Indicators": the standard applies from 1500
 PORTAL_WORK_FUND_MIN_YUAN = 100_000  # DOMAIN "Indicators": work_fund_coverage
-# DOMAIN "Reference data": Beijing Xicheng's rules, editable defaults (working days, Monday to Friday).
+# DOMAIN "Reference data": Beijing Xicheng's rules, editable defaults, in working days as the State Council's
+# schedule and the city's calendar count them (holidays off, make-up days worked: portal/workdays/schedule.py).
 PORTAL_ADMISSION_FILE_WORKING_DAYS = env_int("PORTAL_ADMISSION_FILE_WORKING_DAYS", 30, minimum=0)
 PORTAL_ADMISSION_REVIEW_WORKING_DAYS = env_int("PORTAL_ADMISSION_REVIEW_WORKING_DAYS", 15, minimum=1)
 PORTAL_ATTACHMENT_MAX_MB = env_int("PORTAL_ATTACHMENT_MAX_MB", 20, minimum=1)

@@ -1,16 +1,35 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest
 
 from portal.workdays.models import CalendarDay, CalendarYear
-from portal.workdays.services import calendar_day_delete, calendar_day_save, calendar_year_delete
+from portal.workdays.services import calendar_day_delete, calendar_day_problems, calendar_day_save, calendar_year_delete
+
+
+class CalendarDayAdminForm(forms.ModelForm):
+    """The service's rules said on the form (the admin shows no error save_model raises)."""
+
+    class Meta:
+        model = CalendarDay
+        fields = ["day", "is_working_day", "name", "source_document"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        entry = CalendarDay(day=cleaned.get("day"), is_working_day=bool(cleaned.get("is_working_day")),
+                            name=cleaned.get("name") or "")
+        for field, messages in calendar_day_problems(entry).items():
+            self.add_error(None if field == NON_FIELD_ERRORS else field, messages)
+        return cleaned
 
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     """Writes go through the services, audited like the page's."""
 
+    form = CalendarDayAdminForm
     list_display = ["day", "is_working_day", "name", "source_document", "updated_at"]
     list_filter = ["is_working_day"]
     search_fields = ["name", "source_document"]

@@ -9,7 +9,10 @@ Whether a day is a working day, in this order:
    Sunday;
 3. Monday to Friday, for a year neither knows: then `schedule_known(year)` is False and the pages say the deadline
    may be wrong (`schedule_warning`).
-A year's schedule is known when the library ships it or the city marked it loaded (`CalendarYear`).
+A year's schedule is known when the library ships it or the city marked it loaded (`CalendarYear`). Every message
+or page that states a date counted in working days over a year not known says so: `deadline()` counts a date and
+brings the warning with it (`Deadline.warning`, `Deadline.said(message)`); a date counted before and stored gets it
+from `deadline(start, n, day=stored)`, many at once from `unknown_years_of` and `years_warning` (one query).
 
 Counting (unchanged from the Monday-to-Friday functions this replaces, only the calendar differs):
 - `add_working_days(day, n)`: the n-th working day after `day` (`day` itself never counts; n <= 0 gives `day`);
@@ -26,7 +29,7 @@ inside a transaction too, with no invalidation to get wrong and no cache outage 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -35,10 +38,12 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from portal.workdays.choices import DayStatus
 from portal.workdays.models import CalendarDay, CalendarYear
 
-__all__ = ["ScheduleDay", "add_working_days", "is_working_day", "schedule_known", "schedule_warning",
-           "shipped_years", "unknown_years", "working_days_between", "year_schedule"]
+__all__ = ["Deadline", "ScheduleDay", "add_working_days", "day_status", "deadline", "is_working_day", "published_day",
+           "schedule_known", "schedule_warning", "shipped_years", "unknown_years", "unknown_years_of",
+           "working_days_between", "year_schedule", "years_warning"]
 
 _DAY = datetime.timedelta(days=1)
 
@@ -144,13 +149,19 @@ def schedule_known(year: int) -> bool:
 def unknown_years(start: datetime.date, end: datetime.date) -> list[int]:
     """The years from `start`'s to `end`'s (inclusive) whose schedule is not known, in order; [] when `end` comes
     before `start`. At most one query (none when the library ships every year of the span)."""
-    if end < start:
-        return []
-    years = [year for year in range(start.year, end.year + 1) if year not in shipped_years()]
-    if not years:
-        return []
-    loaded = set(CalendarYear.objects.filter(year__range=(years[0], years[-1])).values_list("year", flat=True))
-    return [year for year in years if year not in loaded]
+    return unknown_years_of([(start, end)])[0]
+
+
+def unknown_years_of(spans: Sequence[tuple[datetime.date | None, datetime.date | None]]) -> list[list[int]]:
+    """unknown_years of each (start, end) of `spans`, in the same order ([] for a span with a date missing or
+    `end` before `start`), in one query for all of them (none when the library ships every year they span)."""
+    wanted = [range(start.year, end.year + 1) if start is not None and end is not None and start <= end else range(0)
+              for start, end in spans]
+    candidates = sorted({year for years in wanted for year in years if year not in shipped_years()})
+    if not candidates:
+        return [[] for _span in spans]
+    loaded = set(CalendarYear.objects.filter(year__in=candidates).values_list("year", flat=True))
+    return [[year for year in years if year not in shipped_years() and year not in loaded] for years in wanted]
 
 
 def _spans(years: Iterable[int]) -> str:
@@ -165,17 +176,68 @@ def _spans(years: Iterable[int]) -> str:
     return separator.join(str(first) if first == last else f"{first}–{last}" for first, last in spans)
 
 
+def years_warning(years: Iterable[int]) -> str | None:
+    """What a page says of dates counted over `years` whose schedule is not known (unknown_years, in any order,
+    repeats allowed): "2027 年的节假日安排尚未载入，截止日期按周一至周五计算，可能不准确。"; None for none. No query."""
+    unknown = sorted(set(years))
+    if not unknown:
+        return None
+    return _("The holiday schedule of {years} is not loaded yet: deadlines are counted Monday to Friday and may be "
+             "wrong.").format(years=_spans(unknown))
+
+
 def schedule_warning(start: datetime.date | None, end: datetime.date | None) -> str | None:
     """What a page says when a deadline between `start` and `end` falls in a year whose schedule is not known:
     "2027 年的节假日安排尚未载入，截止日期按周一至周五计算，可能不准确。"; None when every year is known (or a date is
-    missing)."""
-    if start is None or end is None:
-        return None
-    years = unknown_years(start, end)
-    if not years:
-        return None
-    return _("The holiday schedule of {years} is not loaded yet: deadlines are counted Monday to Friday and may be "
-             "wrong.").format(years=_spans(years))
+    missing). At most one query."""
+    return years_warning(unknown_years_of([(start, end)])[0])
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A day counted in working days, with what has to be said with it: every message or page that states it
+    states `warning` too (schedule_warning of the days it was counted over; None when their schedule is known).
+
+    `str()` is the day in ISO (2027-01-12), for messages; `said(text)` is a message with the warning after it."""
+
+    day: datetime.date
+    working_days: int
+    warning: str | None
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
+
+    def said(self, text: str) -> str:
+        """`text` (which states this deadline), followed by the warning when there is one."""
+        return f"{text} {self.warning}" if self.warning else text
+
+
+def deadline(start: datetime.date, working_days: int, *, day: datetime.date | None = None) -> Deadline:
+    """The `working_days`-th working day after `start` (add_working_days) with its warning: the one way to state a
+    date counted in working days (the admission refusal, the request pages). `day`: the date when it was counted
+    before and stored (e.g. a review's due date): only the warning is worked out then, over `start` to `day`.
+    At most two queries (the count, the years)."""
+    if day is None:
+        day = add_working_days(start, working_days)
+    return Deadline(day=day, working_days=working_days, warning=schedule_warning(start, day))
+
+
+# --- what a day is -------------------------------------------------------------------------------------------------
+def day_status(day: datetime.date, *, working: bool, name: str) -> DayStatus:
+    """What `day` is, whoever says it (the shipped schedule, the city's calendar, Monday to Friday): worked, a
+    make-up working day (a worked Saturday or Sunday), a holiday (a Monday-to-Friday day off, or a Saturday or Sunday
+    with a holiday's name) or an ordinary rest day."""
+    weekend = day.weekday() >= 5
+    if working:
+        return DayStatus.MAKE_UP if weekend else DayStatus.WORKING
+    return DayStatus.HOLIDAY if not weekend or name else DayStatus.REST
+
+
+def published_day(day: datetime.date) -> tuple[bool, str]:
+    """What the shipped schedule says of `day`, without the city's calendar: (whether people work, the holiday's
+    name in the user's language, "" for none); Monday to Friday for a day it does not list. No query."""
+    working, english = _shipped().get(day, (day.weekday() < 5, ""))
+    return working, _shipped_name(english) if english else ""
 
 
 @dataclass(frozen=True)
@@ -194,6 +256,11 @@ class ScheduleDay:
     @property
     def is_weekend(self) -> bool:
         return self.day.weekday() >= 5
+
+    @property
+    def status(self) -> DayStatus:
+        """What the page calls it (day_status): the same words for a shipped day and an entered one."""
+        return day_status(self.day, working=self.is_working_day, name=self.name)
 
 
 def year_schedule(year: int, *, entries: QuerySet[CalendarDay] | None = None) -> list[ScheduleDay]:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from portal.core.views import (
 )
 from portal.workdays.forms import CalendarDayForm, CalendarYearForm, YearQueryForm
 from portal.workdays.models import YEAR_MAX, YEAR_MIN, CalendarDay, CalendarYear
-from portal.workdays.schedule import schedule_known, shipped_years, year_schedule
+from portal.workdays.schedule import shipped_years, year_schedule
 from portal.workdays.services import calendar_day_delete, calendar_day_save, calendar_year_delete, calendar_year_save
 
 
@@ -38,11 +38,13 @@ def _year_url(year: int) -> str:
 def _calendar_page(request: HttpRequest, year: int, *, year_form: CalendarYearForm | None = None) -> HttpResponse:
     days = year_schedule(year, entries=CalendarDay.objects.restrict(request.user))
     loaded = CalendarYear.objects.restrict(request.user).filter(year=year).select_related("loaded_by").first()
+    shipped = year in shipped_years()
     # The buttons ask restrict(), as the services will.
     of_year = CalendarDay.objects.filter(day__year=year)
     return render(request, "workdays/calendar.html", {
-        "year": year, "days": days, "shipped": year in shipped_years(), "loaded": loaded,
-        "known": schedule_known(year), "entered": sum(1 for day in days if day.entry),
+        "year": year, "days": days, "shipped": shipped, "loaded": loaded,
+        # schedule_known(year), from the row just read (every reader of the calendar reads every year's row)
+        "known": shipped or loaded is not None, "entered": sum(1 for day in days if day.entry),
         "previous": year - 1 if year > YEAR_MIN else None, "next": year + 1 if year < YEAR_MAX else None,
         "editable": set(of_year.restrict(request.user, "change").values_list("pk", flat=True)),
         "deletable": set(of_year.restrict(request.user, "delete").values_list("pk", flat=True)),
@@ -94,8 +96,13 @@ def day_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_POST
 def day_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_scoped_or_404(request, CalendarDay.objects.all(), "delete", pk=pk)
-    calendar_day_delete(actor=request.user, pk=entry.pk)
+    """403 for whoever may not delete days; 404 for a day not in the calendar, or taken out by someone else just
+    before (the service reads and locks it once: nothing is read before it that could be gone by then)."""
+    require_perm(request, CalendarDay, "delete")
+    try:
+        entry = calendar_day_delete(actor=request.user, pk=pk)
+    except CalendarDay.DoesNotExist:
+        raise Http404 from None
     messages.success(request, _("{day} was taken out of the calendar; the published schedule holds for it again.")
                      .format(day=f"{entry.day:%Y-%m-%d}"))
     return redirect(_year_url(entry.day.year))
@@ -129,8 +136,13 @@ def year_load(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def year_unload(request: HttpRequest, pk: int) -> HttpResponse:
-    loaded = get_scoped_or_404(request, CalendarYear.objects.all(), "delete", pk=pk)
-    calendar_year_delete(actor=request.user, pk=loaded.pk)
+    """403 for whoever may not unmark years; 404 for a year not marked loaded, or unmarked by someone else just
+    before (as day_delete)."""
+    require_perm(request, CalendarYear, "delete")
+    try:
+        loaded = calendar_year_delete(actor=request.user, pk=pk)
+    except CalendarYear.DoesNotExist:
+        raise Http404 from None
     messages.success(request, _("The schedule of {year} is marked not loaded; its deadlines are flagged again.")
                      .format(year=loaded.year))
     return redirect(_year_url(loaded.year))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -12,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, District, Street
 from portal.core.scoping import Action, ScopedModel, every_level
-from portal.workdays.schedule import schedule_warning
+from portal.workdays.schedule import Deadline, deadline, schedule_warning
 from tasks_registry.choices import Category, RequestEventKind, RequestScope, RequestStatus
 
 from .lists import TaskItem
@@ -144,17 +146,26 @@ class AdmissionRequest(ScopedModel):
         return (self.status in _REVIEWED and self.review_due_on is not None
                 and self.review_due_on < timezone.localdate())
 
+    def review_deadline(self, *, today: datetime.date | None = None) -> Deadline | None:
+        """While a review is pending: its stored due date as a Deadline (`deadline(start, the review's working days,
+        day=review_due_on)`), with the warning of the days it was counted over; None otherwise. The stage's start is
+        not kept: the span runs from `today` (default: today in Shanghai), or from the due date itself once it is
+        past. At most one query (none when the library ships the years)."""
+        if self.status not in _REVIEWED or self.review_due_on is None:
+            return None
+        start = min(today or timezone.localdate(), self.review_due_on)
+        return deadline(start, settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS, day=self.review_due_on)
+
     @property
     def schedule_warning(self) -> str | None:
         """What the request's page says when one of its deadlines falls in a year whose holiday schedule is not
         loaded (then counted Monday to Friday), or None: for a draft or a returned request, the days from today to
-        its start (the 30 working days of filing); under review, from today to the due date. (At most one query.)"""
-        today = timezone.localdate()
+        its start (the 30 working days of filing); under review, its review deadline's (review_deadline). (At most
+        one query.)"""
         if self.status in ("draft", "returned"):
-            return schedule_warning(today, self.starts_on)
-        if self.status in _REVIEWED:
-            return schedule_warning(today, self.review_due_on)
-        return None
+            return schedule_warning(timezone.localdate(), self.starts_on)
+        review = self.review_deadline()
+        return review.warning if review is not None else None
 
 
 class RequestEvent(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import District
 from committees.models.annual import YEAR_MAX, YEAR_MIN
+from portal.core.fields import CodeField
 from portal.core.scoping import Action, ScopedManager, ScopedModel, ScopedQuerySet
 from tasks_registry.choices import Category, ListLevel, ListStatus
 
@@ -108,7 +109,7 @@ class TaskItem(ScopedModel):
     Category = Category
 
     task_list = models.ForeignKey(TaskList, verbose_name=_("list"), on_delete=models.PROTECT, related_name="items")
-    code = models.CharField(_("item number"), max_length=20)
+    code = CodeField(_("item number"), max_length=20)
     title = models.CharField(_("task"), max_length=200)
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     responsible_unit = models.CharField(_("responsible unit"), max_length=200)

@@ -7,8 +7,9 @@ Every transition authorises and locks in its first line, through the request's n
 at once: the second waits for the lock, then no longer finds the request among those it may review
 (DoesNotExist; the page tells them what happened, the API answers 404). Deadlines count working days of the
 State Council's schedule, public holidays off and make-up working days (调休) on (portal/workdays/schedule.py;
-Monday to Friday for a year whose schedule is not loaded, and the pages say so): a request is filed at least 30
-working days before the task starts and decided within 15 (settings PORTAL_ADMISSION_*, editable defaults).
+Monday to Friday for a year whose schedule is not loaded, and the pages and messages say so: `deadline()`): a
+request is filed at least 30 working days before the task starts and decided within 15 (settings
+PORTAL_ADMISSION_*, editable defaults).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from portal.core.audit import audit, snapshot
 from portal.core.exceptions import DomainError
 from portal.core.scoping import may_ever, people_who_may, unit_of
-from portal.workdays.schedule import add_working_days, working_days_between
+from portal.workdays.schedule import add_working_days, deadline, working_days_between
 from tasks_registry.choices import ListLevel, RequestEventKind, RequestScope, RequestStatus
 from tasks_registry.models import AdmissionRequest, RequestEvent, TaskItem, TaskList
 from tasks_registry.services import notices
@@ -116,9 +117,12 @@ def _check_submittable(request: AdmissionRequest, today: datetime.date) -> None:
     needed = settings.PORTAL_ADMISSION_FILE_WORKING_DAYS
     left = working_days_between(today, request.starts_on)
     if left < needed:
-        raise DomainError(_("A request is filed at least {needed} working days before the task starts; {left} are left "
-                            "before {start}. Move the start to {earliest} or later.").format(
-            needed=needed, left=left, start=request.starts_on, earliest=add_working_days(today, needed)),
+        # The earliest start is counted over the days up to it (which hold the start): said with its warning.
+        earliest = deadline(today, needed)
+        raise DomainError(earliest.said(_(
+            "A request is filed at least {needed} working days before the task starts; {left} are left before {start}. "
+            "Move the start to {earliest} or later.").format(needed=needed, left=left,
+                                                             start=request.starts_on.isoformat(), earliest=earliest)),
             code="too_late", fields={"starts_on": [_("Too soon.")]})
     # The one home of "a request names its targets": a draft may be saved without them, never submitted.
     if request.scope == RequestScope.COMMITTEES and not request.committees.exists():

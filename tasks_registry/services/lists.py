@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core.audit import audit, snapshot
@@ -26,11 +27,16 @@ from portal.core.spreadsheets import (
     UnreadableFile,
     as_text,
     cell_text,
+    check_required,
     find_header,
     first_visible_sheet,
     header_text,
     is_blank,
+    label_keys,
     parse_date,
+    read_bool,
+    read_choice,
+    read_decimal,
 )
 from tasks_registry.choices import Category, ListLevel, ListStatus
 from tasks_registry.models import TaskItem, TaskList
@@ -157,7 +163,6 @@ def task_item_exit(*, actor: User, pk: int, on: datetime.date, reason: str) -> T
 # --- import from .xlsx ----------------------------------------------------------------------------------
 _IMPORTED = ["code", "title", "category", "responsible_unit", "legal_basis", "description", "frequency",
              "hours_per_month", "forms", "systems", "needs_seal", "exited_at", "exit_reason"]
-_YES = {"是", "yes", "true", "1", "y"}
 
 
 @dataclass
@@ -170,34 +175,41 @@ class ItemError:
     message: str
 
 
-def _labels(pairs: list[tuple[str, Any]]) -> dict[str, str]:
-    """Each value by itself and by its label in every language the portal speaks, normalised and lower-cased
-    (portal.core.spreadsheets.header_text), as a header or a word read from a cell is."""
-    found = {}
-    for value, label in pairs:
-        found[value] = value
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                found[header_text(str(label))] = value  # normalised as the cells are: （小时） reads as (小时)
-    return found
-
-
 _LONG_TEXTS = {"legal_basis", "description", "forms", "systems", "exit_reason"}  # may hold line breaks
 
 
-def _cell(field: str, value: Any, categories: dict[str, str]) -> Any:
+def _required() -> set[str]:
+    """The fields an imported row must fill: those the item's form requires (the number, the task, the category,
+    the responsible unit, the hours). A yes/no is never required: a blank seal cell is "no", as an unticked box."""
+    return {field for field in _IMPORTED if TaskItem._meta.get_field(field).formfield().required}
+
+
+def _hours(value: Any) -> Decimal:
+    """Hours as the field holds them (its decimal places, its max_digits), read as the organisation import reads
+    a number: no text, no negatives."""
+    field = TaskItem._meta.get_field("hours_per_month")
+    places = field.decimal_places
+    return read_decimal(value, places=places, maximum=Decimal(10) ** (field.max_digits - places) - Decimal(10) ** -places,
+                        negative=_("Hours cannot be negative."))
+
+
+def _cell(field: str, value: Any, categories: dict[str, str], required: set[str]) -> Any:
     """One cell as the item's field takes it, read by portal.core.spreadsheets (the number and the words
-    normalised, texts as typed without invisible characters, the exit date by the one date parser).
-    Raises CellError."""
-    if field == "category":
-        word = cell_text(value)
-        return categories.get(word.lower(), word)
+    normalised, texts as typed without invisible characters, the exit date by the one date parser, the category,
+    the yes/no and the hours by the readers the three imports share). A blank cell is refused in a column the
+    item requires, and is empty (no, no date) in any other. Raises CellError."""
+    if field in required:
+        check_required(value)
+    elif is_blank(value):
+        return {"needs_seal": False, "exited_at": None}.get(field, "")
+    if field == "category":  # the labels as the export writes them, in the user's language
+        return read_choice(value, categories, [label for _value, label in Category.choices])
     if field == "needs_seal":
-        return value is True or cell_text(value).lower() in _YES
+        return read_bool(value)
     if field == "exited_at":
-        return None if is_blank(value) else parse_date(value)
+        return parse_date(value)
     if field == "hours_per_month":
-        return cell_text(value) or 0
+        return _hours(value)
     if field == "code":
         return cell_text(value)  # "００１" or "001\u200b" is item 001, not a second item
     return cell_text(value, prose=True, multiline=field in _LONG_TEXTS)
@@ -208,11 +220,13 @@ def _label(field: str) -> str:
 
 
 def _read_items(task_list: TaskList, upload: IO[bytes]) -> tuple[list[TaskItem], list[ItemError], list[str]]:
-    """The workbook's rows as items of `task_list` (existing ones matched by number), or every problem; and the
-    notices for the person (hidden sheets skipped). The first visible sheet is read; its header may sit under a
-    title row."""
-    names = _labels([(field, TaskItem._meta.get_field(field).verbose_name) for field in _IMPORTED])
-    categories = _labels(list(Category.choices))
+    """The workbook's rows as items of `task_list` (existing ones matched by number), or every problem in the
+    order of the file (by row, then by column); and the notices for the person (hidden sheets skipped). The
+    first visible sheet is read; its header may sit under a title row. A cell a row leaves out at its end is
+    blank, as it looks."""
+    names = label_keys((field, TaskItem._meta.get_field(field).verbose_name) for field in _IMPORTED)
+    categories = label_keys(Category.choices)
+    required = _required()
     existing = {item.code: item for item in task_list.items.all()}
     errors: list[ItemError] = []
     items: list[TaskItem] = []
@@ -234,24 +248,25 @@ def _read_items(task_list: TaskList, upload: IO[bytes]) -> tuple[list[TaskItem],
         for number, cells in table.rows:
             if all(is_blank(cell) for cell in cells):
                 continue
-            values: dict[str, Any] = {columns[i]: cells[i] for i in columns if i < len(cells)}
+            values: dict[str, Any] = {field: cells[i] if i < len(cells) else None for i, field in columns.items()}
             read: dict[str, Any] = {}
             for field, value in values.items():
                 try:
-                    read[field] = _cell(field, value, categories)
+                    read[field] = _cell(field, value, categories, required)
                 except CellError as error:
                     errors.append(ItemError(number, _label(field), as_text(value), str(error)))
-            if len(read) < len(values):
-                continue
-            code = read.get("code", "")
-            item = existing.get(code) or TaskItem(task_list=task_list)
-            for field, value in read.items():
-                setattr(item, field, value)
-            if code in seen:
+            code = read.get("code")  # None: the number could not be read (its cell says why)
+            if code in seen:  # said also of a row with other problems
                 errors.append(ItemError(number, _label("code"), code,
                                         _("Duplicate: row {row} has the same number.").format(row=seen[code])))
                 continue
-            seen[code] = number
+            if code is not None:
+                seen[code] = number
+            if len(read) < len(values):
+                continue
+            item = existing.get(code) or TaskItem(task_list=task_list)
+            for field, value in read.items():
+                setattr(item, field, value)
             try:
                 # Uniqueness is the upsert's (matched by number); every other rule of the row holds here, so
                 # that a bad row is reported with its number instead of failing the save.
@@ -262,6 +277,10 @@ def _read_items(task_list: TaskList, upload: IO[bytes]) -> tuple[list[TaskItem],
                     errors.extend(ItemError(number, label, as_text(values.get(field)), message) for message in messages)
                 continue
             items.append(item)
+    # In the order of the file, whatever order the rows came in (a program may write them in any order) and
+    # the model's rules in the order of its fields: by row, then by column, a problem of the whole row last.
+    place = {_label(field): index for index, field in sorted(columns.items(), reverse=True)}
+    errors.sort(key=lambda error: (error.row, place.get(error.column, len(table.header))))
     return items, errors, notices
 
 

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from portal.core.models import Notification
 from portal.core.notifications import notify, withdraw
 from portal.core.scoping import people_who_may, people_with_permission
 from tasks_registry.choices import RequestStatus
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
 __all__ = ["admission_request_notify_applicant", "admission_request_notify_reviewers", "admission_request_remind_overdue",
            "admission_request_withdraw_reviews", "task_list_remind_districts", "violation_report_notify_department",
            "violation_report_notify_handlers", "violation_report_notify_reporter", "violation_report_withdraw_steps"]
+
+
+_NOTICE_LENGTH = Notification._meta.get_field("text").max_length
 
 
 def _request_url(request: AdmissionRequest) -> str:
@@ -81,8 +86,26 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _overdue_text(request: AdmissionRequest, *, today: datetime.date) -> str:
+    """"Overdue review (due 2098-01-05): ZR2025-00001 title", with the due date's warning after it when it was
+    counted over a year whose holiday schedule is not loaded (the request page's own: review_deadline, said). The
+    title is shortened, never the warning, to fit the notification (300 characters)."""
+    due = request.review_deadline(today=today)
+    assert due is not None  # under review, due before today: what the caller's query picked
+
+    def said(title: str) -> str:
+        return due.said(_("Overdue review (due {date}): {number} {title}").format(
+            date=due, number=request.number, title=title))
+
+    text = said(request.title)
+    if (excess := len(text) - _NOTICE_LENGTH) > 0:
+        text = said(Truncator(request.title).chars(max(len(request.title) - excess, 1)))
+    return text
+
+
 def admission_request_remind_overdue(*, today: datetime.date) -> int:
-    """Daily: whoever may review a request past its due date is reminded of it. Returns how many requests.
+    """Daily: whoever may review a request past its due date is reminded of it, with the due date's warning when
+    its year's holiday schedule is not loaded. Returns how many requests.
 
     Side effects: notifications.
     """
@@ -90,9 +113,8 @@ def admission_request_remind_overdue(*, today: datetime.date) -> int:
                                               review_due_on__lt=today)
     count = 0
     for request in overdue.iterator():
-        notify(people_who_may(request, "review"), _("Overdue review (due {date}): {number} {title}").format(
-            date=request.review_due_on, number=request.number, title=request.title), _request_url(request),
-            unless_told_since=_start_of(today))
+        notify(people_who_may(request, "review"), _overdue_text(request, today=today), _request_url(request),
+               unless_told_since=_start_of(today))
         count += 1
     return count
 

@@ -1,6 +1,9 @@
 """Admission request pages: file (with the duplicate check as you type), the reviewers' queue, the
 timeline, review and comments. Buttons come from `permitted()`, the same restrict() the services ask."""
 
+import datetime
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +27,8 @@ from portal.core.views import (
     submit_once,
     template_for,
 )
-from tasks_registry.choices import RequestEventKind
+from portal.workdays.schedule import Deadline, deadline, schedule_warning, unknown_years_of, years_warning
+from tasks_registry.choices import RequestEventKind, RequestStatus
 from tasks_registry.forms import AdmissionRequestForm, CommentForm, ReviewForm, SimilarForm
 from tasks_registry.models import AdmissionRequest
 from tasks_registry.selectors import (
@@ -65,14 +69,29 @@ def _cannot_revise(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("tasks:request_detail", pk=pk)
 
 
+def _due_span(due: datetime.date, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The days a stored review due date was counted over, as far as the page can tell (the stage's start is not
+    kept; it lies a few weeks before): from today, or from the date itself once it is past."""
+    return min(today, due), due
+
+
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
+    """The tabs; each row's review due date says when it was counted over a year whose schedule is not loaded
+    (`row.review_warning`), and the page says it once above the table (`schedule_warning`): one query for the page."""
     require_perm(request, AdmissionRequest, "view")
     tabs = admission_request_tabs(actor=request.user)
     tab = request.GET.get("tab") if request.GET.get("tab") in tabs else tabs[0]
+    today = timezone.localdate()
+    page = paginate(request, admission_request_list(actor=request.user, tab=tab))
+    page.object_list = rows = list(page.object_list)
+    unknown = unknown_years_of([_due_span(row.review_due_on, today) if row.review_due_on else (None, None)
+                                for row in rows])
+    for row, years in zip(rows, unknown, strict=True):
+        row.review_warning = years_warning(years)
     return render(request, "tasks_registry/request_list.html", {
-        "page": paginate(request, admission_request_list(actor=request.user, tab=tab)), "tab": tab, "tabs": tabs,
-        "today": timezone.localdate(),
+        "page": page, "tab": tab, "tabs": tabs, "today": today,
+        "schedule_warning": years_warning(year for years in unknown for year in years),
         "queue_count": admission_request_queue(actor=request.user).count() if "queue" in tabs else 0})
 
 
@@ -113,9 +132,22 @@ def request_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     title = form.cleaned_data.get("title") if form.is_bound else form["title"].value()
     return render(request, "tasks_registry/request_form.html", {
         "form": form, "instance": instance, "file_days": settings.PORTAL_ADMISSION_FILE_WORKING_DAYS,
-        "review_days": settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS,
+        "review_days": settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS, **_filing_hints(instance),
         "similar": similar_titles(actor=request.user, title=title or "", exclude_request=instance.pk)},
         status=400 if form.errors else 200)
+
+
+def _filing_hints(instance: AdmissionRequest) -> dict[str, Any]:
+    """The dates the form states, filed today: the earliest start (`earliest`) and the review's due date
+    (`review_due`), both Deadlines; `schedule_warning`: the page's one warning, over them and the draft's own
+    start (its 30 working days), when a year they span is not loaded."""
+    today = timezone.localdate()
+    earliest = deadline(today, settings.PORTAL_ADMISSION_FILE_WORKING_DAYS)
+    review_due = deadline(today, settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS)
+    warning = earliest.warning  # it spans the review's days too (fewer of them, from the same day)
+    if instance.pk and instance.status in (RequestStatus.DRAFT, RequestStatus.RETURNED):
+        warning = schedule_warning(today, max(earliest.day, instance.starts_on))
+    return {"earliest": earliest, "review_due": review_due, "schedule_warning": warning}
 
 
 def _submit(request: HttpRequest, form: AdmissionRequestForm, saved: AdmissionRequest) -> HttpResponse | None:
@@ -176,10 +208,20 @@ def _detail_page(request: HttpRequest, instance: AdmissionRequest, *, comment_fo
     review_form = review_form or ReviewForm()
     return render(request, template_for(request, "tasks_registry/request_detail.html", "tasks_registry/_timeline.html"), {
         "req": instance, "events": instance.events.select_related(*ACTOR), "comment_form": comment_form,
-        "review_form": review_form,
+        "review_form": review_form, "review_deadline": _review_deadline(instance),
         "actions": AdmissionRequest.objects.permitted(request.user, instance, "review", "comment", "change", "submit"),
         "committees": instance.committees.select_related("street"), "streets": instance.streets.all()},
         status=400 if comment_form.errors or review_form.errors else 200)
+
+
+def _review_deadline(instance: AdmissionRequest) -> Deadline | None:
+    """While a review is pending: its due date, the working days it allows (the setting: the stage's start is not
+    kept to count them again) and its warning (at most one query, the one the page made for its warning before:
+    the page then shows this warning instead of the request's own). None otherwise."""
+    if instance.status not in (RequestStatus.STREET_REVIEW, RequestStatus.DISTRICT_REVIEW) or not instance.review_due_on:
+        return None
+    start, due = _due_span(instance.review_due_on, timezone.localdate())
+    return deadline(start, settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS, day=due)
 
 
 @login_required

@@ -3,6 +3,7 @@ x, a pasted zero-width space are the same number, so the same person is one repe
 future (Asia/Shanghai) or before 1900 is refused with what is wrong, on the page, in the API and in the service."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -49,7 +50,9 @@ def test_a_number_typed_any_way_is_one_canonical_number(typed: str) -> None:
     (born(datetime.date(2099, 1, 1)), "该身份证号码中的出生日期（2099-01-01）晚于今天，请核对号码。"),
     (with_check("11010118000101012"), "该身份证号码中的出生日期（1800-01-01）早于 1900-01-01，请核对号码。"),
     (born(datetime.date(1899, 12, 31)), "该身份证号码中的出生日期（1899-12-31）早于 1900-01-01，请核对号码。"),
-    (with_check("31010420050230012"), "该身份证号码中的出生日期（20050230）不是有效日期，请核对号码。"),
+    (with_check("31010420050230012"), "该身份证号码中的出生日期（2005-02-30）不是有效日期，请核对号码。"),
+    (with_check("11010519850230012"), "该身份证号码中的出生日期（1985-02-30）不是有效日期，请核对号码。"),
+    (with_check("11010519851301012"), "该身份证号码中的出生日期（1985-13-01）不是有效日期，请核对号码。"),
     ("11010519491231002", "身份证号码应为 18 位：前 17 位为数字，最后一位为数字或 X。"),
     ("1101051949123100XX", "身份证号码应为 18 位：前 17 位为数字，最后一位为数字或 X。"),
     ("110105194912310021", "不是有效的居民身份证号码。"),  # the check character does not match
@@ -57,6 +60,18 @@ def test_a_number_typed_any_way_is_one_canonical_number(typed: str) -> None:
 def test_a_number_that_cannot_be_is_refused_with_what_is_wrong(number: str, message: str) -> None:
     with translation.override("zh-hans"):
         assert id_number_problem(number) == message
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("number", [with_check("11010519850230012"), born(datetime.date(2030, 1, 1)),
+                                    with_check("11010518000101012")])
+def test_every_birth_date_problem_writes_the_date_one_way_iso(number: str, language: str) -> None:
+    """Not "19850230" in one message and "2030-01-01" in another: every message writes the date YYYY-MM-DD."""
+    with translation.override(language):
+        message = id_number_problem(number, today=datetime.date(2026, 11, 30))
+    dates = re.findall(r"\d{4}-\d{2}-\d{2}", message)
+    assert dates and dates[0] == f"{number[6:10]}-{number[10:12]}-{number[12:14]}", message
+    assert not re.search(r"\d{8}", message), message
 
 
 def test_the_birth_date_may_be_today_in_shanghai_not_tomorrow() -> None:
@@ -113,7 +128,9 @@ def test_the_api_registers_a_full_width_number_and_refuses_an_impossible_one(api
     assert Registration.objects.get().id_hash == hash_id(ID)
     old = api.post("/api/v1/registrations/", _payload(with_check("11010118000101012")), format="json")
     assert old.status_code == 400
-    assert old.json()["id_number"] == ["该身份证号码中的出生日期（1800-01-01）早于 1900-01-01，请核对号码。"]
+    # The service's refusal (the serializer only normalises): its code, and the reason on the field.
+    assert old.json()["code"] == "id_number"
+    assert old.json()["fields"]["id_number"] == ["该身份证号码中的出生日期（1800-01-01）早于 1900-01-01，请核对号码。"]
     nul = api.post("/api/v1/registrations/", _payload("110105\x0019491231002X"), format="json")
     assert nul.status_code == 400 and "U+0000 NULL" in nul.json()["id_number"][0]
     assert Registration.objects.count() == 1

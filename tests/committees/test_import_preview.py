@@ -75,7 +75,8 @@ def test_the_check_lists_each_update_old_to_new_and_each_row_to_create(client, s
     updated, created = context["changes"].object_list
     assert updated == {"row": 2, "action": "updated", "key": "310101013018", "name": "宝兴社区居委会", "fields": [
         ("名称", "宝兴居委会", "宝兴社区居委会"), ("成立日期", "—", "2001-06-30"), ("旧改过渡", "否", "是")]}
-    assert created == {"row": 3, "action": "created", "key": "310101013019", "name": "北京居委会", "fields": []}
+    assert created == {"row": 3, "action": "created", "key": "310101013019", "name": "北京居委会", "fields": [
+        ("街道代码", None, "310101013"), ("类型", None, "居委会"), ("旧改过渡", None, "否")]}
     page = response.content.decode()
     assert "确认后将发生的变更" in page and "<del>宝兴居委会</del> → <strong>宝兴社区居委会</strong>" in page
     assert "待新建" in page and "待更新" in page
@@ -99,7 +100,7 @@ def test_after_the_import_the_page_shows_what_was_changed(client, stored, distri
     response = _detail(client, org_import)
     assert [(row["action"], row["key"], row["fields"]) for row in response.context["changes"].object_list] == [
         ("updated", "310101013018 / 2025", [("管辖户数", "1650", "1000"), ("实际居住户数", "1580", "900")]),
-        ("created", "310101013018 / 2026", []),
+        ("created", "310101013018 / 2026", [("管辖户数", None, "1000"), ("实际居住户数", None, "900")]),
     ]
     assert "本次导入的变更" in response.content.decode()
     assert CommitteeYear.objects.get(committee=stored.baoxing, year=2025).households == 1000

@@ -6,6 +6,7 @@ result, hidden sheets, dates as staff write them, a title above the header, code
 characters, and CSV cells neutralised against formula injection.
 """
 
+import csv
 import datetime
 import io
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
 from certificates.models import CertificateType
@@ -26,14 +29,19 @@ from committees.interchange.schema import SHEET_BY_NAME
 from committees.models import Committee, CommunityWorker
 from portal.core.spreadsheets import (
     DATE_FORMS,
+    HEADER_WITHIN,
     CellError,
+    FirstSheet,
+    SheetRows,
     UnreadCell,
     cell_text,
     csv_neutralise,
     csv_unneutralise,
     find_header,
     first_visible_sheet,
+    label_keys,
     parse_date,
+    sheet_unneutralise,
 )
 from tasks_registry.models import TaskItem, TaskList
 from tasks_registry.services.lists import task_list_import_items
@@ -50,6 +58,7 @@ JAN_5 = D(2024, 1, 5)
 
 @pytest.mark.parametrize("value", [
     "2024-01-05", "2024-1-5", "2024/1/5", "2024/01/05", "2024.1.5", "2024年1月5日", "2024 年 1 月 5 日", " 2024 / 1 / 5 ",
+    "2024年1月5号", "2024 年 1 月 5 号", "２０２４年１月５号",
     "２０２４年１月５日", "２０２４／１／５", "２０２４－０１－０５", "2024-01-05 00:00:00", "2024/1/5 0:00",
     datetime.datetime(2024, 1, 5), JAN_5,
 ])
@@ -67,6 +76,8 @@ def test_it_reads_a_date_as_staff_write_it(value: Any) -> None:
     ("2024-02-30", "不存在"),
     ("2023-02-29", "不存在"),
     ("2024年13月1日", "不存在"),
+    ("2024年2月30号", "不存在"),
+    ("2024年1月5", "无法确定是哪一天"),
     (45296, "不是日期"),  # a serial in a cell not formatted as a date
     (45296.0, "不是日期"),
     (datetime.datetime(2024, 1, 5, 8, 30), "还含有时间"),
@@ -108,6 +119,15 @@ def test_a_csv_cell_is_neutralised_and_read_back_unchanged(text: str) -> None:
     written = csv_neutralise(text)
     assert written[:1] not in {"=", "+", "-", "@", "\t", "\r"}
     assert csv_unneutralise(written) == text
+
+
+@pytest.mark.parametrize("text, read", [
+    ("'=SUM(A1:A9)", "=SUM(A1:A9)"), ("'+86 21", "+86 21"), ("'-1号楼", "-1号楼"), ("'@admin", "@admin"), ("'\tx", "\tx"),
+    ("'abc", "'abc"), ("'", "'"), ("''=x", "''=x"), ("=x", "=x"), ("a'=b", "a'=b"),
+])
+def test_a_workbook_cell_loses_only_the_quote_before_a_formula_character(text: str, read: str) -> None:
+    """A CSV export opened in Excel and saved as .xlsx keeps the ' that neutralised a cell."""
+    assert sheet_unneutralise(text) == read
 
 
 def test_numbers_are_never_neutralised_in_a_csv_export() -> None:
@@ -161,12 +181,69 @@ def test_text_excel_escaped_is_read_as_it_was_typed() -> None:
     assert _rows(workbook) == [(1, ["书\x1b记", "_x001B_", "\r"])]
 
 
+def test_a_text_cell_neutralised_by_the_csv_export_reads_as_its_text() -> None:
+    """The CSV export, opened in Excel and saved as .xlsx: the ' is text of the cell."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["'=SUM", "'-5", "'@x", "'abc", "'", "''=x", 5])
+    assert _rows(workbook) == [(1, ["=SUM", "-5", "@x", "'abc", "'", "''=x", 5])]
+
+
+def test_a_date_formatted_number_that_no_date_can_be_says_so() -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["x", 10**10, 2958466])  # 2958465 is 9999-12-31
+    for cell in ("B1", "C1"):
+        workbook.active[cell].number_format = "yyyy-mm-dd"
+    [(_number, cells)] = _rows(workbook)
+    assert cells[1:] == [UnreadCell("B1", "", number="10000000000"), UnreadCell("C1", "", number="2958466")]
+    message = cells[1].message
+    assert "B1" in message and "10000000000" in message and "不能表示日期" in message
+    assert "#VALUE!" not in message and "错误值" not in message
+    with pytest.raises(CellError, match="不能表示日期"):
+        parse_date(cells[2])
+
+
+def test_no_row_is_read_wider_than_the_header() -> None:
+    """A stray cell in column XFD (16,384) makes no row 16,384 cells wide, above and beyond the rows read to find
+    the header."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["标题"])
+    sheet.append(["代码", "名称", "备注"])
+    for n in range(1, 9):
+        sheet.append([str(n), "a"])
+    for row in (1, 3, 6, 10):
+        sheet.cell(row=row, column=16384, value="x")
+    with first_visible_sheet(io.BytesIO(workbook_bytes(workbook))) as first:
+        table = find_header(first.rows, lambda text: text in {"代码", "名称"}, ["代码", "名称"])
+        rows = list(table.rows)
+    assert table.header == ["代码", "名称", "备注"]
+    assert [number for number, _cells in rows] == list(range(3, 11))
+    assert max(len(cells) for _number, cells in rows) == 3
+
+
+def test_lists_in_messages_are_joined_in_the_user_s_language() -> None:
+    sheet = FirstSheet("清单", SheetRows(None, None), ["旧版", "备份"])
+    rows = [(1, ["编号", "名字"])]
+    with translation.override("en"):
+        assert "“旧版”, “备份”" in sheet.notices[0]
+        problem = find_header(iter(rows), lambda text: False, ["Code", "Name"]).problem
+        assert "(编号, 名字)" in problem and "Code, Name" in problem and "、" not in problem
+    assert "“旧版”、“备份”" in sheet.notices[0]
+    problem = find_header(iter(rows), lambda text: False, ["代码", "名称"]).problem
+    assert "（编号、名字）" in problem and "代码、名称" in problem
+
+
+def test_labels_are_known_in_every_language_the_portal_speaks() -> None:
+    assert label_keys([("name", gettext_lazy("Certificate")), ("rule", gettext_lazy("Rule"))]) == {
+        "name": "name", "certificate": "name", "证明事项": "name", "rule": "rule", "出具规则": "rule"}
+
+
 @pytest.mark.parametrize("number_format, format_id", [
     ("yyyy年m月d日", None), ("yyyy/m/d", None), ('yyyy"年"m"月"d"日"', 31), ("yyyy/m/d", 14), ('yyyy"年"m"月"d"日"', 57),
 ])
 def test_a_date_formatted_serial_is_a_date_in_read_only_mode(number_format: str, format_id: int | None) -> None:
     """Excel stores a date as a serial number in a date-formatted cell; Chinese Excel's own built-in formats
-    (numFmtId 27-31, 36, 50-58) are defined nowhere in the file."""
+    (numFmtId 27-31, 36, 50-54, 57, 58) are defined nowhere in the file."""
     workbook = openpyxl.Workbook()
     workbook.active.append([45296])
     workbook.active["A1"].number_format = number_format
@@ -492,7 +569,7 @@ def test_a_control_character_is_a_cell_error_naming_it(reader: Reader) -> None:
 
 
 @pytest.mark.parametrize("text", ["2024-01-05", "2024/1/5", "2024年1月5日", "2024 年 1 月 5 日", "２０２４年１月５日", "2024.1.5",
-                                  datetime.datetime(2024, 1, 5)])
+                                  "2024年1月5号", datetime.datetime(2024, 1, 5)])
 def test_a_date_as_staff_write_it_is_read(dated_reader: Reader, text: Any) -> None:
     outcome = dated_reader.run(workbook_bytes(book(dated_reader, [dated_reader.date_row(dated_reader.key(1), text)])))
     assert outcome.errors == []
@@ -522,23 +599,90 @@ def test_a_date_that_needs_guessing_is_refused_with_the_forms_accepted(dated_rea
     assert dated_reader.stored_date(dated_reader.key(1)) is None
 
 
+def test_a_date_formatted_number_no_date_can_be_is_refused_saying_so(dated_reader: Reader) -> None:
+    workbook = book(dated_reader, [dated_reader.date_row(dated_reader.key(1), 10**10)])
+    cell = f"{column_letter(dated_reader.date_column)}2"
+    workbook[dated_reader.title][cell].number_format = "yyyy-mm-dd"
+
+    outcome = dated_reader.run(workbook_bytes(workbook))
+
+    [(row, message)] = outcome.errors
+    assert row == 2 and cell in message and "10000000000" in message and "不能表示日期" in message
+    assert "#VALUE!" not in message
+    assert dated_reader.stored_date(dated_reader.key(1)) is None
+
+
+def test_a_text_cell_the_csv_export_neutralised_reads_as_its_text_from_xlsx(reader: Reader) -> None:
+    """Our CSV export opened in Excel and saved as .xlsx: Excel keeps the ' that kept =SUM from running."""
+    rows = [reader.row(reader.key(1), "'=SUM(1)"), reader.row(reader.key(2), "'-组长"), reader.row(reader.key(3), "'书记")]
+
+    outcome = reader.run(workbook_bytes(book(reader, rows)))
+
+    assert outcome.errors == []
+    assert [reader.stored(reader.key(n)) for n in (1, 2, 3)] == ["=SUM(1)", "-组长", "'书记"]
+
+
+def test_a_stray_cell_far_right_makes_no_row_wider_than_the_header(reader: Reader, monkeypatch) -> None:  # noqa: ANN001
+    rows = [reader.row(reader.key(n), "书记") for n in range(1, 9)]
+    workbook = book(reader, rows)
+    for row in (3, 9):
+        workbook[reader.title].cell(row=row, column=16384, value="x")  # column XFD
+    read: list[tuple[int, int]] = []
+    iterate = SheetRows.__iter__
+
+    def spied(self: SheetRows):  # noqa: ANN202
+        for number, cells in iterate(self):
+            read.append((number, len(cells)))
+            yield number, cells
+
+    monkeypatch.setattr(SheetRows, "__iter__", spied)
+
+    outcome = reader.run(workbook_bytes(workbook))
+
+    assert outcome.errors == []
+    assert [reader.stored(reader.key(n)) for n in range(1, 9)] == ["书记"] * 8
+    # The first rows are read to find the header (find_header then cuts them to it); every row after is read no
+    # wider than the header.
+    after = [width for number, width in read if number > HEADER_WITHIN + 1]
+    assert after and max(after) == len(reader.header)
+
+
 # --- the organisation import: CSV and the code columns ---------------------------------------------------------
 
-@pytest.mark.parametrize("target", ["export", "export.xlsx"])
+def _saved_as_xlsx(folder: Any) -> Any:
+    """The CSV export opened in Excel and saved as one .xlsx: every cell as the CSV holds it, a neutralising '
+    included (Excel keeps it as text)."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for file in sorted(folder.glob("*.csv")):
+        sheet = workbook.create_sheet(file.stem)
+        with file.open(encoding="utf-8-sig", newline="") as text:
+            for cells in csv.reader(text):
+                sheet.append(cells)
+    path = folder.parent / "saved.xlsx"
+    path.write_bytes(workbook_bytes(workbook))
+    return path
+
+
+@pytest.mark.parametrize("target", ["export", "export.xlsx", "export saved as .xlsx"])
 def test_an_export_is_safe_to_open_and_imports_back_unchanged(world, tmp_path, target: str) -> None:  # noqa: ANN001
     Committee.objects.filter(pk=world.baoxing.pk).update(name="=宝兴居委会")
     Committee.objects.filter(pk=world.hankou.pk).update(name="-汉口路居委会")
     CommunityWorkerFactory(committee=world.baoxing, code="W-EQ", name='=HYPERLINK("http://x.example")', position="-组长",
                            hired_on=D(2015, 3, 1))
     CommunityWorkerFactory(committee=world.baoxing, code="-W2", name="+86 张敏", position="@书记", hired_on=D(2015, 3, 1))
-    path = tmp_path / target
+    path = tmp_path / ("export" if target == "export saved as .xlsx" else target)
     export_org(path)
-    if target == "export":  # a spreadsheet opening the CSV runs none of these as a formula
+    if target != "export.xlsx":  # a spreadsheet opening the CSV runs none of these as a formula
         committees = (path / "committees.csv").read_text(encoding="utf-8-sig")
         assert "'=宝兴居委会" in committees and "'-汉口路居委会" in committees
         written = (path / "workers.csv").read_text(encoding="utf-8-sig")
         assert "'=HYPERLINK" in written and "'-组长" in written and "'-W2" in written and "'+86" in written
         assert "'@书记" in written
+    if target == "export saved as .xlsx":
+        path = _saved_as_xlsx(path)
+        saved = [cell for row in openpyxl.load_workbook(path)["workers"].iter_rows(values_only=True) for cell in row]
+        assert '\'=HYPERLINK("http://x.example")' in saved and "'-W2" in saved
     before = list(Committee.objects.order_by("pk").values()), list(CommunityWorker.objects.order_by("pk").values())
 
     report = import_org(path)

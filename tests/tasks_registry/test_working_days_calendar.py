@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from portal.core.exceptions import DomainError
 from portal.workdays.models import CalendarDay
-from portal.workdays.schedule import schedule_known
+from portal.workdays.schedule import add_working_days, schedule_known
 from portal.workdays.services import calendar_day_save
 from tasks_registry.models import AdmissionRequest
 from tasks_registry.tasks import remind_district_lists, remind_overdue_reviews
@@ -50,7 +50,7 @@ def test_a_make_up_sunday_is_a_working_day_a_review_can_fall_due_on(world, depar
 
 
 def test_a_day_the_city_enters_moves_the_due_date(world, department_staff, district_staff, city_staff) -> None:  # noqa: ANN001
-    calendar_day_save(actor=city_staff, instance=CalendarDay(day=D(2025, 10, 17), is_working_day=False,
+    calendar_day_save(actor=city_staff, instance=CalendarDay(day=D(2025, 10, 17), is_working_day=False, name="测试",
                                                              source_document="测试通知"))
     request = submit(new_request(department_staff, world, scope="district", starts_on=D(2025, 12, 1)),
                      today=D(2025, 9, 22))
@@ -117,3 +117,172 @@ def test_overdue_is_counted_from_shanghais_today(world, department_staff, distri
     assert request.review_overdue
     request.review_due_on = timezone.localdate()
     assert not request.review_overdue
+
+
+# --- every date counted in working days over a year not loaded says so (the refusal, the form, the queue, the page) ---
+FAR = 700  # working days: from any date the portal runs on, beyond the years the library ships
+
+
+def _loaded_to(day: datetime.date, since: datetime.date | None = None) -> None:
+    for year in range((since or timezone.localdate()).year, day.year + 1):
+        if not schedule_known(year):
+            CalendarYearFactory(year=year)
+
+
+def test_the_refusal_names_the_earliest_start_with_the_warning(world, department_staff, district_staff,
+                                                              settings) -> None:  # noqa: ANN001
+    settings.PORTAL_ADMISSION_FILE_WORKING_DAYS = FAR
+    today = D(2026, 11, 30)
+    earliest = add_working_days(today, FAR)
+    request = new_request(department_staff, world, scope="district", starts_on=D(2027, 1, 4))
+    with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
+        submit(request, today=today)
+    message = refused.value.message
+    assert f"请将开始日期调整到 {earliest:%Y-%m-%d} 或以后。" in message
+    assert message.endswith("年的节假日安排尚未载入，截止日期按周一至周五计算，可能不准确。")
+    assert str(earliest.year) in message.split("或以后。")[1]
+    _loaded_to(earliest, since=today)
+    with translation.override("zh-hans"), pytest.raises(DomainError) as known:
+        submit(request, today=today)
+    assert known.value.message.endswith("或以后。")  # every year loaded: nothing to warn of
+
+
+def test_the_form_states_the_earliest_start_and_the_due_date_with_the_warning(client, world, street_officer,
+                                                                              settings) -> None:  # noqa: ANN001
+    settings.PORTAL_ADMISSION_FILE_WORKING_DAYS = FAR
+    client.force_login(street_officer)
+    today = timezone.localdate()
+    page = client.get(reverse("tasks:request_new"))
+    earliest, review_due = page.context["earliest"], page.context["review_due"]
+    assert earliest.day == add_working_days(today, FAR) and review_due.day == add_working_days(today, 15)
+    warning = page.context["schedule_warning"]
+    assert warning and str(earliest.day.year) in warning and warning == earliest.warning
+    content = page.content.decode()
+    assert f"任务最早可于 {earliest.day:%Y-%m-%d} 开始，首轮审核期限为 {review_due.day:%Y-%m-%d}。" in content
+    assert warning in content
+    refused = client.post(reverse("tasks:request_new"), {
+        "title": "老年人助餐需求摸排", "category": "assistance", "legal_basis": "《上海市养老服务条例》",
+        "scope": "committees", "committees": [world.baoxing.code], "hours_per_month": "3",
+        "starts_on": today + datetime.timedelta(days=10), "ends_on": today + datetime.timedelta(days=90), "submit": "1"})
+    errors = refused.context["form"].non_field_errors()
+    assert refused.status_code == 400 and any(f"{earliest.day:%Y-%m-%d} 或以后。 {warning}" in e for e in errors)
+    _loaded_to(earliest.day)
+    again = client.get(reverse("tasks:request_new"))
+    assert again.context["schedule_warning"] is None and 'id="schedule-warning"' not in again.content.decode()
+
+
+def _in_review(department_staff, world, due: datetime.date) -> AdmissionRequest:  # noqa: ANN001
+    request = new_request(department_staff, world, scope="district", status="district_review")
+    AdmissionRequest.objects.filter(pk=request.pk).update(review_due_on=due)
+    return request
+
+
+def test_the_request_page_shows_the_review_deadline(client, world, department_staff, district_staff) -> None:  # noqa: ANN001
+    request = _in_review(department_staff, world, D(2026, 12, 21))
+    client.force_login(district_staff)
+    with translation.override("zh-hans"):
+        page = client.get(reverse("tasks:request_detail", args=[request.pk]))
+    due = page.context["review_deadline"]
+    assert (due.day, due.working_days, due.warning) == (D(2026, 12, 21), 15, None)  # 2026 ships: nothing to warn of
+    if due.day >= timezone.localdate():
+        assert "审核期限：2026-12-21（15 个工作日）" in page.content.decode()
+    else:  # run after that day: said as overdue
+        assert "审核期限为 2026-12-21，已逾期。" in page.content.decode()
+    AdmissionRequest.objects.filter(pk=request.pk).update(status="rejected")
+    decided = client.get(reverse("tasks:request_detail", args=[request.pk]))
+    assert decided.context["review_deadline"] is None and 'id="review-deadline"' not in decided.content.decode()
+
+
+def test_a_review_deadline_in_a_year_not_loaded_carries_the_warning(client, world, department_staff, district_staff,
+                                                                   django_assert_num_queries) -> None:  # noqa: ANN001
+    request = _in_review(department_staff, world, D(2098, 1, 5))
+    client.force_login(district_staff)
+    with translation.override("zh-hans"):
+        page = client.get(reverse("tasks:request_detail", args=[request.pk]))
+    due = page.context["review_deadline"]
+    assert due.day == D(2098, 1, 5) and "2098" in due.warning and "可能不准确" in due.warning
+    content = page.content.decode()
+    assert "审核期限：2098-01-05（15 个工作日）" in content and due.warning in content
+    assert content.count('id="schedule-warning"') == 1  # the page's warning is the deadline's, said once
+
+
+def test_the_deadline_costs_the_page_no_query_beyond_its_warning(client, world, department_staff,
+                                                                 district_staff) -> None:  # noqa: ANN001
+    """The request page made one query for its warning (a year outside the shipped ones) before the deadline was
+    shown; it still does, and none when every year is shipped."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    known, unknown = _in_review(department_staff, world, D(2026, 1, 5)), _in_review(department_staff, world, D(2098, 1, 5))
+    client.force_login(district_staff)
+    counts = {}
+    for request in (known, unknown):
+        client.get(reverse("tasks:request_detail", args=[request.pk]))  # the session's first reads out of the way
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("tasks:request_detail", args=[request.pk]))
+        counts[request.pk] = [q["sql"] for q in queries.captured_queries]
+    assert len(counts[unknown.pk]) == len(counts[known.pk]) + 1
+    assert sum("workdays_calendaryear" in sql for sql in counts[unknown.pk]) == 1
+    assert not any("workdays_calendarday" in sql for sql in counts[unknown.pk])
+
+
+def test_the_queue_flags_due_dates_counted_over_a_year_not_loaded(client, world, department_staff, district_staff,
+                                                                  django_assert_max_num_queries) -> None:  # noqa: ANN001
+    far = [_in_review(department_staff, world, D(2098, 1, 5 + n)) for n in range(3)]
+    near = _in_review(department_staff, world, D(2026, 1, 5))
+    client.force_login(district_staff)
+    with translation.override("zh-hans"), django_assert_max_num_queries(8):
+        queue = client.get(reverse("tasks:request_list"), {"tab": "queue"})
+    rows = {row.pk: row for row in queue.context["page"].object_list}
+    assert set(rows) == {near.pk, *(r.pk for r in far)}
+    assert rows[near.pk].review_warning is None
+    assert all("2098 年的节假日安排尚未载入" in rows[r.pk].review_warning for r in far)  # counted up to 2098
+    warning = queue.context["schedule_warning"]
+    assert "2098 年的节假日安排尚未载入" in warning and warning in queue.content.decode()
+    assert queue.content.decode().count('class="bi bi-calendar-x text-warning review-warning"') == 3
+    _loaded_to(D(2098, 1, 31))
+    loaded = client.get(reverse("tasks:request_list"), {"tab": "queue"})
+    assert loaded.context["schedule_warning"] is None
+    assert all(row.review_warning is None for row in loaded.context["page"].object_list)
+
+
+# --- the overdue reminder states its due date as the pages do (issue 14 review) ---------------------------------
+def test_the_overdue_reminder_carries_the_warning_while_the_year_is_not_loaded(world, department_staff,
+                                                                              district_staff) -> None:  # noqa: ANN001
+    from portal.core.models import Notification
+    from tasks_registry.services.notices import admission_request_remind_overdue
+
+    request = _in_review(department_staff, world, D(2098, 1, 5))
+    with translation.override("zh-hans"):
+        assert admission_request_remind_overdue(today=D(2098, 1, 6)) == 1
+    told = Notification.objects.get(user=district_staff).text
+    assert told == (f"审核已逾期（期限 2098-01-05）：{request.number} {request.title} "
+                    "2098 年的节假日安排尚未载入，截止日期按周一至周五计算，可能不准确。")
+    AdmissionRequest.objects.filter(pk=request.pk).update(title="T" * 200)  # the longest title, in English
+    with translation.override("en"):
+        admission_request_remind_overdue(today=D(2098, 1, 7))
+    long = Notification.objects.filter(user=district_staff).latest("id").text
+    assert len(long) <= 300 and long.startswith(f"Overdue review (due 2098-01-05): {request.number} TTT")
+    assert long.endswith(" The holiday schedule of 2098 is not loaded yet: deadlines are counted Monday to Friday "
+                         "and may be wrong.")  # the title is shortened, the warning said whole
+    CalendarYearFactory(year=2098)
+    with translation.override("zh-hans"):
+        admission_request_remind_overdue(today=D(2098, 1, 8))
+    assert Notification.objects.filter(user=district_staff).latest("id").text.endswith(f"{request.number} {'T' * 200}")
+
+
+def test_a_pending_reviews_warning_is_its_deadlines_overdue_too(client, world, department_staff,
+                                                                district_staff) -> None:  # noqa: ANN001
+    """The request's own warning (req.schedule_warning) is its review deadline's, counted as deadline() counts it:
+    an overdue due date in a year whose schedule is unknown (2003: before the shipped ones) is flagged too."""
+    overdue = AdmissionRequest.objects.get(pk=_in_review(department_staff, world, D(2003, 1, 6)).pk)
+    due = overdue.review_deadline()
+    assert (due.day, due.working_days) == (D(2003, 1, 6), settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS)
+    assert "2003" in due.warning and overdue.schedule_warning == due.warning
+    client.force_login(district_staff)
+    page = client.get(reverse("tasks:request_detail", args=[overdue.pk]))
+    assert page.context["review_deadline"].warning == page.context["req"].schedule_warning == due.warning
+    shipped = AdmissionRequest.objects.get(pk=_in_review(department_staff, world, D(2026, 1, 5)).pk)
+    assert shipped.review_deadline().day == D(2026, 1, 5) and shipped.schedule_warning is None
+    draft = new_request(department_staff, world, scope="district", starts_on=D(2025, 12, 1))
+    assert draft.review_deadline() is None

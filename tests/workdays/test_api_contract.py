@@ -46,10 +46,21 @@ class TestCalendarDayApi(ScopedAPIContract):
 def test_a_day_written_through_the_api_counts_and_is_audited(api, city_staff) -> None:  # noqa: ANN001
     api.force_authenticate(city_staff)
     created = api.post(reverse("workdays-api:calendarday-list"),
-                       {"day": "2025-10-17", "is_working_day": False, "source_document": "测试通知"}, format="json")
+                       {"day": "2025-10-17", "is_working_day": False, "name": "测试", "source_document": "测试通知"},
+                       format="json")
     assert created.status_code == 201, created.json()
     assert add_working_days(datetime.date(2025, 9, 22), 15) == datetime.date(2025, 10, 20)
     assert AuditEntry.objects.get().source == "api" and CalendarDay.objects.get().pk == created.json()["id"]
     listed = api.get(reverse("workdays-api:calendarday-list"), {"year": 2025}).json()
     assert [row["day"] for row in listed["results"]] == ["2025-10-17"]
     assert api.get(reverse("workdays-api:calendarday-list"), {"year": "abc"}).status_code == 400
+
+
+def test_a_day_that_changes_nothing_is_a_400_through_the_api(api, city_staff) -> None:  # noqa: ANN001
+    api.force_authenticate(city_staff)
+    refused = api.post(reverse("workdays-api:calendarday-list"),
+                       {"day": "2090-10-03", "is_working_day": True, "name": "调休上班", "source_document": "测试通知"},
+                       format="json")
+    assert refused.status_code == 400
+    assert "2090-10-03（星期二）本来就是工作日" in str(refused.json())
+    assert not CalendarDay.objects.exists()

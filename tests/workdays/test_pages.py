@@ -44,10 +44,10 @@ def test_city_staff_enter_a_new_year_and_mark_it_loaded(client, city_staff) -> N
     entry = CalendarDay.objects.get()
     assert (entry.day, entry.is_working_day, entry.name) == (D(2090, 10, 2), False, "国庆节")
     edited = client.post(reverse("workdays:calendarday_edit", args=[entry.pk]),
-                         _day_form(day="2090-10-03", is_working_day="on", name="调休上班"))
+                         _day_form(day="2090-10-07", is_working_day="on", name="国庆节调休上班"))  # a Saturday
     assert edited.status_code == 302
     entry.refresh_from_db()
-    assert (entry.day, entry.is_working_day) == (D(2090, 10, 3), True)
+    assert (entry.day, entry.is_working_day) == (D(2090, 10, 7), True)
 
     loaded = client.post(reverse("workdays:calendaryear_add"), {"year": 2090, "source_document": "国办发明电〔2089〕1号"},
                          follow=True)
@@ -108,3 +108,43 @@ def test_a_missing_day_is_404_and_an_odd_year_shows_this_year(client, city_staff
     for year in ("abc", "99999999999", "1999", "-5"):
         response = client.get(reverse("workdays:calendar"), {"year": year})
         assert response.status_code == 200 and response.context["year"] == this_year, year
+
+
+def test_a_day_that_changes_nothing_is_refused_on_the_form(client, city_staff) -> None:  # noqa: ANN001
+    client.force_login(city_staff)
+    same = client.post(reverse("workdays:calendarday_add"), _day_form(day="2090-10-03", is_working_day="on", name=""))
+    assert same.status_code == 400
+    assert same.context["form"].non_field_errors()[0].startswith("2090-10-03（星期二）本来就是工作日")
+    nameless = client.post(reverse("workdays:calendarday_add"), _day_form(name=""))
+    assert nameless.status_code == 400 and nameless.context["form"].errors["name"] == ["放假日须填写名称，例如国庆节。"]
+    weekend = client.post(reverse("workdays:calendarday_add"), _day_form(day="2090-10-07", name=""))
+    assert weekend.context["form"].non_field_errors()[0].startswith("2090-10-07（星期六）本来就是休息日")
+    assert not CalendarDay.objects.exists()
+
+
+def test_the_admin_says_the_same_refusal_on_its_form(client) -> None:  # noqa: ANN001
+    from tests.support.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    response = client.post(reverse("admin:workdays_calendarday_add"), {
+        "day": "2090-10-03", "is_working_day": "on", "name": "", "source_document": "国办发明电〔2089〕1号"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()[0].startswith("2090-10-03（星期二）本来就是工作日")
+    assert not CalendarDay.objects.exists()
+
+
+def _badge(page: str, day: str) -> str:
+    row = page[page.index(f"<td class=\"text-nowrap\">{day}</td>"):].split("</tr>")[0]
+    return row[row.index("<span class=\"badge"):].split("</span>")[0] + "</span>"
+
+
+def test_an_entered_day_reads_as_a_shipped_day_of_the_same_status(client, city_staff) -> None:  # noqa: ANN001
+    CalendarDayFactory(day=D(2025, 10, 4), is_working_day=True, name="")  # a shipped holiday Saturday, worked
+    CalendarDayFactory(day=D(2025, 10, 8), is_working_day=True, name="")  # a shipped holiday Wednesday, worked
+    CalendarDayFactory(day=D(2025, 11, 8), is_working_day=False, name="")  # an ordinary Saturday (an old row)
+    client.force_login(city_staff)
+    page = client.get(reverse("workdays:calendar"), {"year": 2025}).content.decode()
+    assert _badge(page, "2025-10-04") == _badge(page, "2025-09-28")  # entered and shipped make-up days
+    assert "调休上班</span>" in _badge(page, "2025-10-04")
+    assert "工作日</span>" in _badge(page, "2025-10-08") and "休息日</span>" in _badge(page, "2025-11-08")
+    assert "放假</span>" in _badge(page, "2025-10-01")

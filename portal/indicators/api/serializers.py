@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from committees.models.annual import YEAR_MAX, YEAR_MIN
-from portal.core.api import NormalisedCodesMixin, ValidatedModelSerializer
+from portal.core.api import ValidatedModelSerializer
 from portal.indicators.models import ComputationRun, Result, Target
 
 
@@ -23,7 +23,7 @@ class ResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TargetSerializer(NormalisedCodesMixin, ValidatedModelSerializer):  # its district by code, canonical
+class TargetSerializer(ValidatedModelSerializer):  # its district by code, canonical
     class Meta:
         model = Target
         fields = ["id", "district", "indicator", "year_from", "year_to", "comparison", "value", "source", "updated_at"]
