@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from certificates.choices import SealItem
 from certificates.models import CertificateType, Registration, SealUse
 from committees.filtersets import YearFilter, code_filter
+from portal.core.filters import FilterSet
 
 
-class CertificateTypeFilterSet(django_filters.FilterSet):
+class CertificateTypeFilterSet(FilterSet):
     district = code_filter("district", _("district"))
 
     class Meta:
@@ -17,7 +18,7 @@ class CertificateTypeFilterSet(django_filters.FilterSet):
         fields = ["rule", "jurisdiction"]
 
 
-class RegistrationFilterSet(django_filters.FilterSet):
+class RegistrationFilterSet(FilterSet):
     committee = code_filter("committee", _("committee"))
     certificate_type = django_filters.NumberFilter(field_name="certificate_type", label=_("certificate"))
     voided = django_filters.BooleanFilter(field_name="voided_at", lookup_expr="isnull", exclude=True,
@@ -29,7 +30,7 @@ class RegistrationFilterSet(django_filters.FilterSet):
         fields = ["year"]
 
 
-class SealUseFilterSet(django_filters.FilterSet):
+class SealUseFilterSet(FilterSet):
     committee = code_filter("committee", _("committee"))
     item = django_filters.ChoiceFilter(choices=SealItem.choices, label=_("seal-use item"))
 

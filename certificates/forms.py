@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from certificates.choices import SealItem
+from certificates.idnumbers import canonical_id_number, id_number_problem
 from certificates.models import CertificateType
 from certificates.names import split_names, validate_names
 from committees.models import District
@@ -44,13 +45,26 @@ class CertificateTypeForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ("conditions", "alternative_route", "legal_basis")}
 
 
+class IdNumberField(NormalisedCharField):
+    """A resident ID number (GB 11643) in its canonical form (full-width digits and `Ｘ`, lowercase `x` accepted),
+    checked by the one rule (idnumbers.id_number_problem) with the form's other fields, so every problem shows
+    at once. registration_create applies the same rule again for its other callers."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return canonical_id_number(value) if isinstance(value, str) and value else value
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and (problem := id_number_problem(value)) is not None:
+            raise forms.ValidationError(problem, code="id_number")
+
+
 class RegistrationForm(BootstrapFormMixin, forms.Form):
     certificate_type = forms.TypedChoiceField(label=_("Certificate"), coerce=int)
     applicant_name = forms.CharField(label=_("Applicant"), max_length=50)
-    # Only read in its canonical form here: what makes an ID number valid is registration_create's rule, whose
-    # DomainError the page puts on this field (portal.core.views.add_domain_error).
-    id_number = NormalisedCharField(label=_("ID number"), help_text=_("Stored only masked, never in clear."),
-                                    widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    id_number = IdNumberField(label=_("ID number"), help_text=_("Stored only masked, never in clear."),
+                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     facts = forms.CharField(label=_("Facts certified"), widget=forms.Textarea(attrs={"rows": 3}))
     verification = forms.CharField(label=_("How the facts were verified"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -16,7 +16,7 @@ from committees.models import (
     Qualification,
     Street,
 )
-from portal.core.filters import NormalisedCharFilter
+from portal.core.filters import FilterSet, NormalisedCharFilter
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -33,7 +33,7 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class SearchFilterSet(django_filters.FilterSet):
+class SearchFilterSet(FilterSet):
     """`q` searches the code and the name, read in its canonical form (a code typed ３１０１ is 3101)."""
 
     q = NormalisedCharFilter(method="search", label=_("Search"), search=True)
@@ -76,7 +76,7 @@ class CommitteeFilterSet(SearchFilterSet):
         fields = ["kind", "transition"]
 
 
-class CommitteeYearFilterSet(django_filters.FilterSet):
+class CommitteeYearFilterSet(FilterSet):
     committee = code_filter("committee", _("committee"))
     street = code_filter("committee__street", _("street"))
     district = code_filter("committee__street__district", _("district"))
@@ -100,7 +100,7 @@ class CommunityWorkerFilterSet(SearchFilterSet):
         return queryset.employed_on(value)
 
 
-class QualificationFilterSet(django_filters.FilterSet):
+class QualificationFilterSet(FilterSet):
     committee = code_filter("worker__committee", _("committee"))
     worker = django_filters.NumberFilter(field_name="worker", label=_("worker"))
 
@@ -109,7 +109,7 @@ class QualificationFilterSet(django_filters.FilterSet):
         fields = ["level"]
 
 
-class CommunityFundFilterSet(django_filters.FilterSet):
+class CommunityFundFilterSet(FilterSet):
     district = code_filter("street__district", _("district"))
     street = code_filter("street", _("street"))
 

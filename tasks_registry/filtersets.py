@@ -7,13 +7,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from committees.filtersets import YearFilter, code_filter
-from portal.core.filters import NormalisedCharFilter
+from portal.core.filters import FilterSet, NormalisedCharFilter
 from portal.core.scoping import may_ever
 from tasks_registry.choices import ListLevel
 from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
 
 
-class TitleSearchFilterSet(django_filters.FilterSet):
+class TitleSearchFilterSet(FilterSet):
     """`q` searches the title, read in its canonical form (portal.core.text.normalise_search)."""
 
     q = NormalisedCharFilter(method="search", label=_("Search"), search=True)
@@ -22,7 +22,7 @@ class TitleSearchFilterSet(django_filters.FilterSet):
         return queryset.filter(title__icontains=value) if value else queryset
 
 
-class TaskListFilterSet(django_filters.FilterSet):
+class TaskListFilterSet(FilterSet):
     district = code_filter("district", _("district"))
     year = YearFilter()
 
@@ -64,7 +64,7 @@ class PublicTaskItemFilterSet(ItemSearchFilterSet):
         return queryset.filter(Q(task_list__district=value) | Q(task_list__level=ListLevel.CITY))
 
 
-class DispatchFilterSet(django_filters.FilterSet):
+class DispatchFilterSet(FilterSet):
     committee = code_filter("committee", _("committee"))
     item = django_filters.NumberFilter(field_name="item", label=_("list item"))
 
@@ -73,7 +73,7 @@ class DispatchFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class RefusedDispatchFilterSet(django_filters.FilterSet):
+class RefusedDispatchFilterSet(FilterSet):
     committee = code_filter("committee", _("committee"))
     year = YearFilter()
 

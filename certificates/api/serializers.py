@@ -1,9 +1,13 @@
 """Shapes of the certificates API. Committee codes, ID numbers, phone numbers and the lookup's search are read in
-their canonical form (portal.core.api.NormalisedCharField); names, purposes and facts as typed. Whether an ID
-number is valid is the registration service's rule (DomainError "id_number", the reason under `fields`)."""
+their canonical form (portal.core.api.NormalisedCharField); names, purposes and facts as typed. An ID number is
+checked on its field by the one rule (idnumbers.id_number_problem), so a 400 lists it with the other fields' problems
+in one shape; the registration service applies the rule again for its other callers."""
+
+from typing import Any
 
 from rest_framework import serializers
 
+from certificates.idnumbers import canonical_id_number, id_number_problem
 from certificates.models import CertificateType, Registration, SealUse
 from committees.models.annual import YEAR_MAX, YEAR_MIN
 from portal.core.api import NormalisedCharField, NormalisedPrimaryKeyRelatedField
@@ -39,6 +43,17 @@ class RegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class IdNumberField(NormalisedCharField):
+    """A resident ID number in its canonical form, checked by the one rule (idnumbers.id_number_problem) with the
+    other fields, so a 400 lists every problem in one shape; registration_create applies the rule again."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = canonical_id_number(super().to_internal_value(data))
+        if (problem := id_number_problem(value)) is not None:
+            raise serializers.ValidationError(problem, code="id_number")
+        return value
+
+
 class RegistrationCreateSerializer(serializers.Serializer):
     """What registering takes. `committee`: the committee's code, for someone who registers for several; by
     default the one the reader registers for. A type outside the committee's catalogue is refused by the service."""
@@ -46,9 +61,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
     committee = NormalisedCharField(max_length=12, required=False)
     certificate_type = NormalisedPrimaryKeyRelatedField(queryset=CertificateType.objects.none())
     applicant_name = serializers.CharField(max_length=50)
-    # Only read in its canonical form here: registration_create checks it (DomainError "id_number", its reason in
-    # `fields`), as for the page.
-    id_number = NormalisedCharField(write_only=True)
+    id_number = IdNumberField(write_only=True)
     purpose = serializers.CharField(max_length=200)
     facts = serializers.CharField()
     verification = serializers.CharField()

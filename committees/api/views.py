@@ -87,8 +87,10 @@ class OrgImportViewSet(ScopedReadViewSet):
         return queryset if self.action == "changes" else services.with_changes_summary(queryset)
 
     def _read(self, org_import: OrgImport) -> dict:
-        """The import a service returned, as the API shows it (already authorised by that service)."""
-        return self.get_serializer(services.with_changes_summary(self.queryset).get(pk=org_import.pk)).data
+        """The import a service returned, as the API shows it: read again as the user may view it (the service
+        authorised its own action, not the read), so that nothing reaches the response outside restrict()."""
+        visible = OrgImport.objects.restrict(self.request.user, "view").select_related("actor")
+        return self.get_serializer(services.with_changes_summary(visible).get(pk=org_import.pk)).data
 
     @extend_schema(request=serializers.OrgImportUploadSerializer, responses={201: serializers.OrgImportSerializer})
     def create(self, request: Request) -> Response:

@@ -258,6 +258,10 @@ class OrgImporter:
         totals = [raw.total for raw in raws]
         self.total = None if None in totals else sum(totals)
         with transaction.atomic():
+            # The lock is what makes a confirmation's digest check (expect_changes, below) hold: two confirmations
+            # running at once would otherwise both compare against the data as it was and both write. SQLite has
+            # no advisory lock; the embedded default (no DATABASE_URL) is for one developer, and only PostgreSQL,
+            # the deployed database, guarantees it.
             if connection.vendor == "postgresql" and not dry_run:  # a check writes nothing that lasts: no wait
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])

@@ -404,19 +404,21 @@ def _discard_file(org_import: OrgImport) -> None:
 PERSONAL_SHEETS = ("workers", "qualifications")
 
 
-def _settle_changes(org_import: OrgImport) -> None:
+def _settle_changes(org_import: OrgImport, *, final: bool = False) -> None:
     """Reduce `changes` to what an import that can no longer be confirmed keeps (OrgImport: "What `changes`
-    keeps"): nothing row by row when nothing was written (cancelled, failed, invalid), and, once imported, the
-    rows without the names and values of the PERSONAL_SHEETS (`withheld`). Kept always: the count of rows
+    keeps"): nothing row by row when nothing was written (cancelled, failed, invalid), and, once imported (or `final`),
+    the rows without the names and values of the PERSONAL_SHEETS (`withheld`). Kept always: the count of rows
     created or updated and the example rows skipped (`counts` is another field, left as it is).
-    Side effects: sets `org_import.changes` of an import whose status is not "checked" (valid) or running; the
-    caller saves it. Raises: nothing."""
+    `final`: the import is "checked" (valid) but can never be confirmed, as a dry run of `manage.py import_org`,
+    which keeps no file: its rows are kept as an imported one's, without people's names and values.
+    Side effects: sets `org_import.changes` of an import whose status is not "checked" (valid) or running, or
+    that is `final`; the caller saves it. Raises: nothing."""
     status = org_import.status
-    if status == OrgImport.Status.VALID or status in OrgImport.RUNNING:
+    if status in OrgImport.RUNNING or (status == OrgImport.Status.VALID and not final):
         return
     changes = org_import.changes
     kept = {"examples": changes.get("examples", {}), "count": changes.get("count", 0)}
-    if status == OrgImport.Status.DONE and changes.get("rows"):
+    if status in (OrgImport.Status.DONE, OrgImport.Status.VALID) and changes.get("rows"):
         rows = changes["rows"]
         withheld = [sheet for sheet in PERSONAL_SHEETS if rows.get(sheet)]
         kept["rows"] = {sheet: [_without_values(row) for row in listed] if sheet in withheld else listed
@@ -433,14 +435,25 @@ def _without_values(row: dict) -> dict:
 
 
 def _store_report(org_import: OrgImport, report: ImportReport) -> None:
+    """Record a step's report on the import (not saved). An ok report's changes replace the import's; one with
+    errors keeps what the check before it found counted (OrgImport: "the counts stay"): `changes["count"]` and
+    the example rows skipped, and `counts` when the report counted nothing (an unexpected error, a step given up
+    without them), since a step that stopped reports what it read, not what the file holds."""
     data = report.as_json()
+    previous, previous_counts = org_import.changes or {}, org_import.counts
     org_import.counts, org_import.errors, org_import.error_count = data["counts"], data["errors"], data["error_count"]
     org_import.warnings = data["warnings"]
     org_import.rows_done = org_import.rows_total = report.rows
+    if report.ok:
+        # The digest of every change (listed or not) is what a confirmation compares (_checked_digest).
+        org_import.changes = {"examples": data["examples"], "rows": data["changes"], "count": data["change_count"],
+                              "digest": report.digest}
+        return
     # A file with errors writes nothing: its rows to create or update are not kept (they hold personal data).
-    # The digest of every change (listed or not) is what a confirmation compares (_checked_digest).
-    org_import.changes = {"examples": data["examples"], **(
-        {"rows": data["changes"], "count": data["change_count"], "digest": report.digest} if report.ok else {})}
+    org_import.changes = {"examples": previous.get("examples", data["examples"]),
+                          **({"count": previous["count"]} if "count" in previous else {})}
+    if not data["counts"]:
+        org_import.counts = previous_counts
 
 
 def _audit(org_import: OrgImport, source: str) -> None:
@@ -450,7 +463,9 @@ def _audit(org_import: OrgImport, source: str) -> None:
 
 
 def org_import_record_command(*, path: Path, report: ImportReport, actor: User | None, dry_run: bool) -> OrgImport:
-    """The record of an import made with `manage.py import_org`, written after its transaction.
+    """The record of an import made with `manage.py import_org`, written after its transaction. A dry run is
+    recorded as checked (or with errors) but keeps no file, so it is settled at once, as an imported one
+    (_settle_changes): people's names and values and the digest are not kept.
 
     Side effects: an OrgImport row; for an applied import, an audit entry and `import_applied`. Raises: nothing.
     """
@@ -463,7 +478,7 @@ def org_import_record_command(*, path: Path, report: ImportReport, actor: User |
                            file_size=_size(path), checked_at=now, finished_at=None if dry_run else now,
                            **(_units_of(actor) if actor else {}))
     _store_report(org_import, report)
-    _settle_changes(org_import)
+    _settle_changes(org_import, final=dry_run)  # a dry run keeps no file: it can never be confirmed
     with transaction.atomic():
         org_import.save()
         if not dry_run:

@@ -83,7 +83,8 @@ class OrgImport(ScopedModel, Job):
     # not finished may be retried or set aside too, when no worker runs it (the services check that).
     actions = {
         "add": Action(at={"district": Q(street__isnull=True), "street": Q()}),
-        "confirm": Action(perm="add", where=Q(status=Status.VALID), grant=None),
+        # A command line's dry run is recorded "valid" without a stored file: nothing to confirm.
+        "confirm": Action(perm="add", where=Q(status=Status.VALID) & ~Q(file=""), grant=None),
         "cancel": Action(perm="add", where=Q(status__in=[Status.VALID, Status.INVALID, *RUNNING]), grant=None),
         "retry": Action(perm="add", where=Q(status__in=RUNNING), grant=None),
     }

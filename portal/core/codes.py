@@ -7,6 +7,8 @@ it. `codes_normalise` rewrites each stored code to its canonical form, except wh
 another row's code within what must be unique (two workers `ＨＰ-0001` and `HP-0001`): those rows are left as
 they are and reported, for staff to merge (`codes_check` lists them). A code that cannot be normalised (a
 control character, nothing left, longer than its column once normalised) is left and reported too.
+`manage.py check_codes` checks every column of `stored_code_columns`: each CodeField, and the columns a migration
+normalised that are not CodeFields (NORMALISED_COLUMNS).
 
 Both read the table in batches of `batch_size` rows by primary key and write in batches, on PostgreSQL and
 SQLite alike, through the model they are given: a historical model in a migration (`apps.get_model`), the
@@ -20,22 +22,23 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps.registry import Apps
 from django.db import models
 
 from portal.core.fields import CodeField
 from portal.core.text import InvalidText, character_name, normalise
 
-__all__ = ["CodeColumn", "CodeProblem", "CodeReport", "code_column", "code_columns", "codes_check", "codes_normalise",
-           "normalise_stored_codes"]
+__all__ = ["NORMALISED_COLUMNS", "CodeColumn", "CodeProblem", "CodeReport", "code_column", "code_columns", "codes_check",
+           "codes_normalise", "normalise_stored_codes", "stored_code_columns"]
 
 BATCH_SIZE = 2000
 
 
 @dataclass(frozen=True)
 class CodeColumn:
-    """A model's code field and what its code is unique within: `unique_with` the other fields of its unique
-    constraint (("task_list",) for an item number, unique per list), () when unique on its own; `unique` False
-    when codes may repeat (a phone number: nothing can collide)."""
+    """A model's code field and what its code is unique within (code_column): `unique_with` the other fields of its
+    unique constraints (("task_list",) for an item number, unique per list), () when unique on its own; `unique`
+    False when codes may repeat (a phone number: nothing can collide)."""
 
     model: type[models.Model]
     field: str
@@ -48,17 +51,44 @@ class CodeColumn:
         return f"{self.model._meta.label}.{self.field}"
 
 
+def _referenced(expression: Any) -> Iterator[str]:
+    """The names of the fields an expression of a UniqueConstraint names (F("code"), Lower("code"), ...)."""
+    if isinstance(expression, models.F):
+        yield expression.name
+    for source in getattr(expression, "get_source_expressions", list)():
+        if source is not None:
+            yield from _referenced(source)
+
+
+def _unique_sets(model: type[models.Model]) -> Iterator[list[str]]:
+    """The field names of each unique constraint and unique_together of `model`, whatever its condition (a
+    conditional constraint still refuses two equal codes among the rows it covers), in their declared order."""
+    meta = model._meta
+    for constraint in meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            names = list(constraint.fields) or [name for expression in constraint.expressions
+                                                for name in _referenced(expression)]
+            yield [meta.get_field(name).name for name in names]  # an attname (task_list_id) read as its field
+    for together in meta.unique_together:
+        yield list(together)
+
+
 def code_column(model: type[models.Model], field_name: str) -> CodeColumn:
-    """The column `field_name` of `model` with its uniqueness read from the model: the field's own `unique` (or
-    primary key), else the first unconditional UniqueConstraint that names it. Works on historical models."""
-    model_field = model._meta.get_field(field_name)
-    if model_field.unique:
+    """The column `field_name` of `model` with what its codes may collide within, read from the model: unique on its
+    own when the field is `unique` (or the primary key); else within the other fields of every UniqueConstraint
+    (conditional or not, of fields or of expressions) and unique_together that names it; not unique when none does.
+    Conservatively: a conditional constraint counts as if it covered every row, and with several constraints the
+    codes are compared within the fields they all share (("task_list", "code") and ("task_list", "year", "code"):
+    within a task_list), so normalising never makes two rows equal under any of them (an IntegrityError halfway
+    through a migration): at worst a few rows are left and reported that could have been rewritten. Works on
+    historical models."""
+    if model._meta.get_field(field_name).unique:
         return CodeColumn(model, field_name)
-    for constraint in model._meta.constraints:
-        if (isinstance(constraint, models.UniqueConstraint) and constraint.condition is None
-                and field_name in constraint.fields):
-            return CodeColumn(model, field_name, unique_with=tuple(f for f in constraint.fields if f != field_name))
-    return CodeColumn(model, field_name, unique=False)
+    scopes = [[name for name in names if name != field_name] for names in _unique_sets(model) if field_name in names]
+    if not scopes:
+        return CodeColumn(model, field_name, unique=False)
+    shared = set.intersection(*(set(scope) for scope in scopes))
+    return CodeColumn(model, field_name, unique_with=tuple(name for name in scopes[0] if name in shared))
 
 
 def code_columns(models_: Iterable[type[models.Model]]) -> list[CodeColumn]:
@@ -66,6 +96,26 @@ def code_columns(models_: Iterable[type[models.Model]]) -> list[CodeColumn]:
     return [code_column(model, f.name) for model in models_
             if not (model._meta.proxy or model._meta.abstract)
             for f in model._meta.local_fields if isinstance(f, CodeField)]
+
+
+# Columns a data migration normalised that are not CodeFields (no form or serializer reads them: the portal writes
+# them from a value it normalised itself), which `check_codes` covers too: (app label, model name, field name).
+NORMALISED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("certificates", "Registration", "id_masked"),  # certificates 0009: the mask of a full-width ID number
+)
+
+
+def stored_code_columns(registry: Apps) -> list[CodeColumn]:
+    """What `check_codes` covers: every CodeField of `registry`'s models (django.apps.apps, or a migration's
+    historical apps) and NORMALISED_COLUMNS, those of an app not installed left out."""
+    columns = code_columns(registry.get_models())
+    for app_label, model_name, field_name in NORMALISED_COLUMNS:
+        try:
+            model = registry.get_model(app_label, model_name)
+        except LookupError:
+            continue
+        columns.append(code_column(model, field_name))
+    return columns
 
 
 @dataclass(frozen=True)

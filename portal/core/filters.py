@@ -6,7 +6,7 @@ from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from portal.core.fields import CodeField
 from portal.core.forms import NormalisedCharField
 
-__all__ = ["NormalisedCharFilter"]
+__all__ = ["FilterSet", "NormalisedCharFilter"]
 
 
 class NormalisedCharFilter(django_filters.CharFilter):
@@ -18,7 +18,10 @@ class NormalisedCharFilter(django_filters.CharFilter):
     field_class = NormalisedCharField
 
 
-# A filter generated from a model's CodeField (`Meta.fields = ["code"]`) reads its value canonically too, so a
-# new filterset cannot forget it. django-filter's FilterSets share this mapping (`FILTER_DEFAULTS`); it is read
-# when a FilterSet class is created; CoreConfig.ready imports this module before any filtersets module.
-FILTER_FOR_DBFIELD_DEFAULTS[CodeField] = {"filter_class": NormalisedCharFilter}
+
+class FilterSet(django_filters.FilterSet):
+    """Every app's filtersets derive from this one: a filter generated from a model's CodeField (`Meta.fields =
+    ["code"]`) reads its value canonically too (NormalisedCharFilter), so a new filterset cannot forget it
+    (django-filter's FILTER_DEFAULTS, per FilterSet class)."""
+
+    FILTER_DEFAULTS = {**FILTER_FOR_DBFIELD_DEFAULTS, CodeField: {"filter_class": NormalisedCharFilter}}

@@ -174,7 +174,7 @@ class UnreadCell:
 
 @functools.cache
 def _cell_parser() -> type:
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import coordinate_to_tuple, get_column_letter
     from openpyxl.utils.escape import unescape
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
@@ -186,7 +186,16 @@ def _cell_parser() -> type:
         so that the control character is refused by name instead of imported as "_x001B_"."""
 
         def parse_cell(self, element: Any) -> dict[str, Any]:
-            cell = super().parse_cell(element)
+            try:
+                cell = super().parse_cell(element)
+            except (ValueError, IndexError):
+                # A value openpyxl cannot cast (a number beyond Python's 4,300-digit limit, a shared string that
+                # is not there: a crafted or damaged file): kept as the text the file holds, which the readers
+                # refuse (too large, not a number…) or read as text. openpyxl has placed the cell already.
+                row, column = (coordinate_to_tuple(element.get("r")) if element.get("r")
+                               else (self.row_counter, self.col_counter))
+                return {"row": row, "column": column, "value": element.findtext(VALUE_TAG) or "", "data_type": "s",
+                        "style_id": 0}
             if isinstance(cell["value"], str) and "_x" in cell["value"]:
                 cell["value"] = unescape(cell["value"])
             formula = element.find(FORMULA_TAG)
@@ -484,6 +493,9 @@ YES_NO: dict[str, bool] = {"是": True, "否": False, "需要": True, "不需要
 _MARKS = {"✓": True, "✔": True, "✗": False, "✘": False}
 INT_MAX = 2_147_483_647  # PostgreSQL's integer
 _WHOLE = re.compile(r"^[+]?\d+$")
+# A decimal as text: digits with at most one point, signed or not ("1.5", "+4", "-0.5", ".5"); no exponent
+# ("1e3"), no NaN or Infinity, no thousands separator. A float from an .xlsx cell is not text: it is read as a number.
+_PLAIN_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 
 
 def check_required(value: Any) -> None:
@@ -525,7 +537,8 @@ def read_choice(value: Any, words: Mapping[str, str], shown: Iterable[str] | Non
 
 def read_int(value: Any, *, maximum: int = INT_MAX) -> int:
     """A whole number, not negative, at most `maximum`: a number cell ("5" or 5.0) or its text ("+5", "５").
-    Raises CellError: a fraction, text, a yes/no cell, a negative number, one too large."""
+    Raises CellError: a fraction, text, a yes/no cell, a negative number, one too large (text longer than
+    `maximum`, however long, is refused before it is read)."""
     value = readable(value)
     if isinstance(value, bool):
         raise CellError(_("A whole number is expected."))
@@ -539,7 +552,12 @@ def read_int(value: Any, *, maximum: int = INT_MAX) -> int:
             raise CellError(_("Cannot be negative."))
         if not _WHOLE.match(text):
             raise CellError(_("A whole number is expected."))
-        number = int(text)
+        # Python refuses to read text of more than 4,300 digits (leading zeros counted) as a number
+        # (sys.get_int_max_str_digits): digits beyond the maximum's are too large without being read.
+        digits = text.lstrip("+").lstrip("0")
+        if len(digits) > len(str(maximum)):
+            raise CellError(_("The number is too large."))
+        number = int(digits or "0")
     if number < 0:
         raise CellError(_("Cannot be negative."))
     if number > maximum:
@@ -552,13 +570,21 @@ def read_decimal(value: Any, *, places: int = 2, maximum: Decimal = Decimal("999
     """A number of at most `places` decimal places (1 or 2), not negative, at most `maximum` (the model's
     max_digits), quantized to `places`. `negative` is the message for a negative number when the field says it
     better ("Hours cannot be negative."). A formula's float (0.1+0.2 is 0.30000000000000004 in the file) is
-    rounded to `places` when that is what it means. Raises CellError: text, a yes/no cell, too many places…"""
+    rounded to `places` when that is what it means; text is plain decimal text ("1.5", "+4", not "1e3").
+    Raises CellError: other text, a yes/no cell, a negative number, one too large, too many places."""
     value = readable(value)
     if isinstance(value, bool):
         raise CellError(_("A number is expected."))
     if isinstance(value, float) and abs(value - round(value, places)) < 1e-9:
         value = round(value, places)
-    text = repr(value) if isinstance(value, float) else cell_text(value)
+    if isinstance(value, float):
+        text = repr(value)  # a number cell, as the file stores it (1e-05 included)
+    else:
+        text = cell_text(value)
+        if not _PLAIN_DECIMAL.match(text):  # "1e3" is no amount anyone types; "1e-99999999999" would read as 0
+            raise CellError(_("A number is expected."))
+        if not text.startswith("-") and len(text.lstrip("+").split(".")[0].lstrip("0")) > len(str(int(maximum))):
+            raise CellError(_("The number is too large."))  # as read_int: refused before it is read
     try:
         number = Decimal(text)
     except InvalidOperation as exc:

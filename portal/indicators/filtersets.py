@@ -2,14 +2,15 @@
 everywhere else (committees.filtersets.YearFilter: out of range is a 400 naming the parameter), the units' codes
 in their canonical form (committees.filtersets.code_filter: `３１０１０１` is `310101`)."""
 
-import django_filters
+
 from django.utils.translation import gettext_lazy as _
 
 from committees.filtersets import YearFilter, code_filter
+from portal.core.filters import FilterSet
 from portal.indicators.models import ComputationRun, Result, Target
 
 
-class ResultFilterSet(django_filters.FilterSet):
+class ResultFilterSet(FilterSet):
     code = code_filter("code", _("code"))
     year = YearFilter()
 
@@ -18,7 +19,7 @@ class ResultFilterSet(django_filters.FilterSet):
         fields = ["indicator", "scope", "code", "year"]
 
 
-class TargetFilterSet(django_filters.FilterSet):
+class TargetFilterSet(FilterSet):
     district = code_filter("district", _("district"))  # a key, never a choice list of every district
     year_from = YearFilter()
 
@@ -27,7 +28,7 @@ class TargetFilterSet(django_filters.FilterSet):
         fields = ["indicator", "district", "year_from"]
 
 
-class RunFilterSet(django_filters.FilterSet):
+class RunFilterSet(FilterSet):
     year = YearFilter()
 
     class Meta:

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.filters import FilterSet
 from portal.workdays.models import YEAR_MAX, YEAR_MIN, CalendarDay
 
 
@@ -13,7 +14,7 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class CalendarDayFilterSet(django_filters.FilterSet):
+class CalendarDayFilterSet(FilterSet):
     """`?year=` and `?is_working_day=`."""
 
     year = YearFilter(field_name="day", lookup_expr="year", label=_("year"), min_value=YEAR_MIN, max_value=YEAR_MAX)

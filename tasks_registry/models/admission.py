@@ -146,15 +146,25 @@ class AdmissionRequest(ScopedModel):
         return (self.status in _REVIEWED and self.review_due_on is not None
                 and self.review_due_on < timezone.localdate())
 
-    def review_deadline(self, *, today: datetime.date | None = None) -> Deadline | None:
-        """While a review is pending: its stored due date as a Deadline (`deadline(start, the review's working days,
-        day=review_due_on)`), with the warning of the days it was counted over; None otherwise. The stage's start is
-        not kept: the span runs from `today` (default: today in Shanghai), or from the due date itself once it is
-        past. At most one query (none when the library ships the years)."""
+    def review_span(self, *, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date] | None:
+        """While a review is pending (street or district review, with a due date): the days its stored due date was
+        counted over, as far as can be told, (start, review_due_on); None otherwise (a draft, a returned request, a
+        decided one, whose review_due_on may be kept). The stage's start is not kept: the span runs from `today`
+        (default: today in Shanghai), or from the due date itself once it is past. No query."""
         if self.status not in _REVIEWED or self.review_due_on is None:
             return None
-        start = min(today or timezone.localdate(), self.review_due_on)
-        return deadline(start, settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS, day=self.review_due_on)
+        return min(today or timezone.localdate(), self.review_due_on), self.review_due_on
+
+    def review_deadline(self, *, today: datetime.date | None = None) -> Deadline | None:
+        """While a review is pending: its stored due date as a Deadline (`deadline(start, the review's working days,
+        day=review_due_on)` over review_span), with the warning of the days it was counted over; None otherwise.
+        At most one query (none when the library ships the years). A page of requests: review_span of each row, their
+        warnings in one query (unknown_years_of, years_warning)."""
+        span = self.review_span(today=today)
+        if span is None:
+            return None
+        start, due = span
+        return deadline(start, settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS, day=due)
 
     @property
     def schedule_warning(self) -> str | None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from portal.core.models import Notification
 from portal.core.notifications import notify, withdraw
 from portal.core.scoping import people_who_may, people_with_permission
+from portal.workdays.schedule import Deadline
 from tasks_registry.choices import RequestStatus
 from tasks_registry.models import AdmissionRequest, TaskList, ViolationReport
 from tasks_registry.selectors import list_reminder
@@ -86,12 +87,11 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _overdue_text(request: AdmissionRequest, *, today: datetime.date) -> str:
+def _overdue_text(request: AdmissionRequest, due: Deadline) -> str:
     """"Overdue review (due 2098-01-05): ZR2025-00001 title", with the due date's warning after it when it was
-    counted over a year whose holiday schedule is not loaded (the request page's own: review_deadline, said). The
-    title is shortened, never the warning, to fit the notification (300 characters)."""
-    due = request.review_deadline(today=today)
-    assert due is not None  # under review, due before today: what the caller's query picked
+    counted over a year whose holiday schedule is not loaded (`due`: the request's review_deadline, as its page says
+    it). At most the notification's length (300 characters): the title is shortened first, the warning kept whole;
+    should the rest alone exceed it (a long translation), the text is cut to it, ending in "…"."""
 
     def said(title: str) -> str:
         return due.said(_("Overdue review (due {date}): {number} {title}").format(
@@ -100,7 +100,7 @@ def _overdue_text(request: AdmissionRequest, *, today: datetime.date) -> str:
     text = said(request.title)
     if (excess := len(text) - _NOTICE_LENGTH) > 0:
         text = said(Truncator(request.title).chars(max(len(request.title) - excess, 1)))
-    return text
+    return Truncator(text).chars(_NOTICE_LENGTH)
 
 
 def admission_request_remind_overdue(*, today: datetime.date) -> int:
@@ -113,7 +113,10 @@ def admission_request_remind_overdue(*, today: datetime.date) -> int:
                                               review_due_on__lt=today)
     count = 0
     for request in overdue.iterator():
-        notify(people_who_may(request, "review"), _overdue_text(request, today=today), _request_url(request),
+        due = request.review_deadline(today=today)
+        if due is None:  # under review with a due date, as the query picked: never, unless its status list drifts
+            continue
+        notify(people_who_may(request, "review"), _overdue_text(request, due), _request_url(request),
                unless_told_since=_start_of(today))
         count += 1
     return count

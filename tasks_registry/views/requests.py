@@ -1,7 +1,6 @@
 """Admission request pages: file (with the duplicate check as you type), the reviewers' queue, the
 timeline, review and comments. Buttons come from `permitted()`, the same restrict() the services ask."""
 
-import datetime
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +26,7 @@ from portal.core.views import (
     submit_once,
     template_for,
 )
-from portal.workdays.schedule import Deadline, deadline, schedule_warning, unknown_years_of, years_warning
+from portal.workdays.schedule import deadline, schedule_warning, unknown_years_of, years_warning
 from tasks_registry.choices import RequestEventKind, RequestStatus
 from tasks_registry.forms import AdmissionRequestForm, CommentForm, ReviewForm, SimilarForm
 from tasks_registry.models import AdmissionRequest
@@ -69,28 +68,25 @@ def _cannot_revise(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("tasks:request_detail", pk=pk)
 
 
-def _due_span(due: datetime.date, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The days a stored review due date was counted over, as far as the page can tell (the stage's start is not
-    kept; it lies a few weeks before): from today, or from the date itself once it is past."""
-    return min(today, due), due
-
-
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    """The tabs; each row's review due date says when it was counted over a year whose schedule is not loaded
-    (`row.review_warning`), and the page says it once above the table (`schedule_warning`): one query for the page."""
+    """The tabs. Each row under review shows its review due date (`row.review_due`: None for a row not under review,
+    whose stored due date is not shown, as on its page: AdmissionRequest.review_span) and says when it was counted
+    over a year whose schedule is not loaded (`row.review_warning`, its page's review_deadline warning); the page says
+    it once above the table (`schedule_warning`): one query for the page."""
     require_perm(request, AdmissionRequest, "view")
     tabs = admission_request_tabs(actor=request.user)
     tab = request.GET.get("tab") if request.GET.get("tab") in tabs else tabs[0]
     today = timezone.localdate()
     page = paginate(request, admission_request_list(actor=request.user, tab=tab))
     page.object_list = rows = list(page.object_list)
-    unknown = unknown_years_of([_due_span(row.review_due_on, today) if row.review_due_on else (None, None)
-                                for row in rows])
-    for row, years in zip(rows, unknown, strict=True):
+    spans = [row.review_span(today=today) for row in rows]
+    unknown = unknown_years_of([span or (None, None) for span in spans])
+    for row, span, years in zip(rows, spans, unknown, strict=True):
+        row.review_due = span[1] if span else None
         row.review_warning = years_warning(years)
     return render(request, "tasks_registry/request_list.html", {
-        "page": page, "tab": tab, "tabs": tabs, "today": today,
+        "page": page, "tab": tab, "tabs": tabs,
         "schedule_warning": years_warning(year for years in unknown for year in years),
         "queue_count": admission_request_queue(actor=request.user).count() if "queue" in tabs else 0})
 
@@ -208,20 +204,10 @@ def _detail_page(request: HttpRequest, instance: AdmissionRequest, *, comment_fo
     review_form = review_form or ReviewForm()
     return render(request, template_for(request, "tasks_registry/request_detail.html", "tasks_registry/_timeline.html"), {
         "req": instance, "events": instance.events.select_related(*ACTOR), "comment_form": comment_form,
-        "review_form": review_form, "review_deadline": _review_deadline(instance),
+        "review_form": review_form, "review_deadline": instance.review_deadline(),
         "actions": AdmissionRequest.objects.permitted(request.user, instance, "review", "comment", "change", "submit"),
         "committees": instance.committees.select_related("street"), "streets": instance.streets.all()},
         status=400 if comment_form.errors or review_form.errors else 200)
-
-
-def _review_deadline(instance: AdmissionRequest) -> Deadline | None:
-    """While a review is pending: its due date, the working days it allows (the setting: the stage's start is not
-    kept to count them again) and its warning (at most one query, the one the page made for its warning before:
-    the page then shows this warning instead of the request's own). None otherwise."""
-    if instance.status not in (RequestStatus.STREET_REVIEW, RequestStatus.DISTRICT_REVIEW) or not instance.review_due_on:
-        return None
-    start, due = _due_span(instance.review_due_on, timezone.localdate())
-    return deadline(start, settings.PORTAL_ADMISSION_REVIEW_WORKING_DAYS, day=due)
 
 
 @login_required

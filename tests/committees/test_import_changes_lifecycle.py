@@ -25,8 +25,11 @@ from tests.support.spreadsheets import write_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 API = "/api/v1/imports/"
-# The stored `changes` column itself, not a key read out of it ("changes" -> 'count') by the database.
-CHANGES_COLUMN = re.compile(r'"committees_orgimport"\."changes"(?!\s*->)')
+# The stored `changes` column itself, not a key read out of it by the database: PostgreSQL writes that
+# ("committees_orgimport"."changes" ->> 'count'), SQLite JSON_EXTRACT("committees_orgimport"."changes", '$."count"')
+# (and JSON_TYPE, to tell JSON's true, false and null from text).
+CHANGES_COLUMN = re.compile(r'(?<!JSON_EXTRACT\()(?<!JSON_TYPE\()"committees_orgimport"\."changes"(?!\s*(?:->|#>))',
+                            re.IGNORECASE)
 PERSONAL = ("张敏", "王芳", "2024-12-31", "2020-05-01", "社工")
 SHEETS = {
     "committee_years": [
@@ -185,9 +188,33 @@ def test_an_import_given_up_keeps_its_counts_and_no_rows(
     services.org_import_give_up(job=OrgImport.objects.get(pk=org_import.pk), message="队列不可用")
     org_import.refresh_from_db()
     assert org_import.status == OrgImport.Status.FAILED
-    assert "rows" not in org_import.changes and "digest" not in org_import.changes
+    assert org_import.changes == {"examples": {}, "count": 4}, "no rows, no digest: the count stays"
     assert org_import.counts == counts and org_import.totals() == {"created": 2, "updated": 2, "unchanged": 0}
     assert [error["message"] for error in org_import.errors] == ["队列不可用"]
+    _nothing_listed(_page(client, org_import))
+    assert CommitteeYear.objects.get(committee=stored.baoxing, year=2025).households == 1650
+
+
+@pytest.mark.django_db
+def test_an_import_that_failed_on_an_unexpected_error_keeps_what_its_check_counted(
+        client, stored, district_staff, tmp_path, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    """The stored file lost before the import step ran: the step stops on an unexpected error, having read
+    nothing; the import still says what the file held (OrgImport: "the counts stay")."""
+    client.force_login(district_staff)
+    example = {"code": "示例310199001001", "street_code": "310199001", "name": "示例居委会", "kind": "居委会"}
+    org_import = _confirm(client, django_capture_on_commit_callbacks, _upload(
+        client, django_capture_on_commit_callbacks, tmp_path, {**SHEETS, "committees": [example]}), run=False)
+    counts = org_import.counts
+    assert org_import.changes["examples"] == {"committees": 1}
+    org_import.file.storage.delete(org_import.file.name)
+
+    services.org_import_run(pk=org_import.pk, step=services.APPLY)
+
+    org_import.refresh_from_db()
+    assert org_import.status == OrgImport.Status.FAILED
+    assert [error["message"] for error in org_import.errors] == ["导入因意外错误而中止，未写入任何数据。已通知系统管理员。"]
+    assert org_import.changes == {"examples": {"committees": 1}, "count": 4}
+    assert org_import.counts == counts and org_import.totals() == {"created": 2, "updated": 2, "unchanged": 0}
     _nothing_listed(_page(client, org_import))
     assert CommitteeYear.objects.get(committee=stored.baoxing, year=2025).households == 1650
 
@@ -238,6 +265,22 @@ def test_the_command_line_import_keeps_no_personal_values_either(stored, tmp_pat
     record = OrgImport.objects.get(source=OrgImport.Source.COMMAND)
     assert record.status == OrgImport.Status.DONE and record.changes["withheld"] == ["workers"]
     assert not any(word in json.dumps(record.changes, ensure_ascii=False) for word in PERSONAL)
+
+
+@pytest.mark.django_db
+def test_a_command_line_dry_run_keeps_no_personal_values_nor_a_digest(stored, tmp_path) -> None:  # noqa: ANN001
+    """A dry run is recorded as checked, but keeps no file and can never be confirmed: its changes are kept as an
+    imported one's at once, people's names and values withheld, no digest."""
+    out = io.StringIO()
+    call_command("import_org", str(write_xlsx(tmp_path / "org.xlsx", SHEETS, labels=True)), "--dry-run", stdout=out)
+    assert "Dry run, nothing written." in out.getvalue()
+    record = OrgImport.objects.get(source=OrgImport.Source.COMMAND)
+    assert record.status == OrgImport.Status.VALID and not record.file
+    assert set(record.changes) == {"examples", "count", "rows", "withheld"}
+    assert (record.changes["count"], record.changes["withheld"]) == (4, ["workers"])
+    assert not any(word in json.dumps(record.changes, ensure_ascii=False) for word in PERSONAL)
+    assert record.changes["rows"]["committee_years"][0]["fields"] == [["households", "1650", "1700"]]
+    assert CommitteeYear.objects.get(committee=stored.baoxing, year=2025).households == 1650, "nothing written"
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from committees.interchange import services
+from committees.interchange import importer, services
 from committees.models import Committee, OrgImport
 from portal.celery import app
 from portal.core.models import AuditEntry
@@ -129,14 +129,104 @@ def test_a_confirmation_whose_rows_nobody_changed_imports_as_checked(
     assert not AuditEntry.objects.filter(action="orgimport.recheck").exists()
 
 
+@pytest.mark.django_db
+def test_a_change_past_the_rows_listed_still_makes_the_confirmation_check_again(
+        client, dated, district_staff, django_capture_on_commit_callbacks, monkeypatch) -> None:  # noqa: ANN001
+    """The check lists at most MAX_LISTED_CHANGES rows (10,000; 1 here), but its digest covers every row: a row
+    past the list changed by another import is found at the confirmation, and nothing is written."""
+    world, capture = dated, django_capture_on_commit_callbacks
+    monkeypatch.setattr(importer, "MAX_LISTED_CHANGES", 1)
+    client.force_login(district_staff)
+    with capture(execute=True):
+        a = services.org_import_start(actor=district_staff, files=[_committees(
+            "committees.csv", (world.baoxing.code, "宝兴居委会", "2009-01-01"),
+            (world.hankou.code, "汉口路居委会", "2011-03-01"))])
+    a.refresh_from_db()
+    assert a.status == OrgImport.Status.VALID and a.changes["count"] == 2, a.errors
+    assert _shown(_page(client, a)) == [(world.baoxing.code, [("成立日期", "2008-07-01", "2009-01-01")])], "1 listed"
+    Committee.objects.filter(pk=world.hankou.pk).update(established_on=datetime.date(2012, 2, 2))  # not listed
+
+    a = _confirm(client, capture, a)
+
+    assert a.status == OrgImport.Status.VALID and a.changes["rechecked"], a.errors
+    assert _established(world) == {world.baoxing.code: datetime.date(2008, 7, 1),
+                                   world.hankou.code: datetime.date(2012, 2, 2)}, "nothing written"
+    page = _page(client, a)
+    assert page.context["rechecked"] and RECHECKED in page.content.decode()
+    assert AuditEntry.objects.filter(action="orgimport.recheck", object_id=str(a.pk)).exists()
+
+
+def _checked_before_digests(client, capture, world, actor, *, all_listed: bool = True) -> OrgImport:  # noqa: ANN001
+    """File A checked, then its `changes` as an import checked before digests were kept recorded them: no
+    "digest"; with `all_listed` False, more rows counted than listed (the list was cut)."""
+    with capture(execute=True):
+        a = services.org_import_start(actor=actor, files=[_file_a(world)])
+    a.refresh_from_db()
+    assert a.status == OrgImport.Status.VALID and a.changes["count"] == 1, a.errors
+    legacy = {key: value for key, value in a.changes.items() if key != "digest"}
+    if not all_listed:
+        legacy["count"] += 1
+    OrgImport.objects.filter(pk=a.pk).update(changes=legacy)
+    return a
+
+
+@pytest.mark.django_db
+def test_a_check_recorded_before_digests_imports_when_its_listed_rows_are_found_again(
+        client, dated, district_staff, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    """The digest is recomputed from the stored rows (JSON: lists, not tuples) and equals the one found now."""
+    world, capture = dated, django_capture_on_commit_callbacks
+    client.force_login(district_staff)
+    a = _checked_before_digests(client, capture, world, district_staff)
+
+    a = _confirm(client, capture, a)
+
+    assert a.status == OrgImport.Status.DONE, a.errors
+    assert _established(world)[world.hankou.code] == datetime.date(2011, 3, 1)
+    assert not AuditEntry.objects.filter(action="orgimport.recheck").exists()
+
+
+@pytest.mark.django_db
+def test_a_check_recorded_before_digests_is_checked_again_when_its_rows_changed(
+        client, dated, district_staff, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    world, capture = dated, django_capture_on_commit_callbacks
+    client.force_login(district_staff)
+    a = _checked_before_digests(client, capture, world, district_staff)
+    Committee.objects.filter(pk=world.hankou.pk).update(established_on=datetime.date(2012, 2, 2))
+
+    a = _confirm(client, capture, a)
+
+    assert a.status == OrgImport.Status.VALID and a.changes["rechecked"], a.errors
+    assert _established(world)[world.hankou.code] == datetime.date(2012, 2, 2), "nothing written"
+    assert _shown(_page(client, a)) == [(world.hankou.code, [("成立日期", "2012-02-02", "2011-03-01")])]
+
+
+@pytest.mark.django_db
+def test_a_check_recorded_before_digests_whose_list_was_cut_is_always_checked_again(
+        client, dated, district_staff, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    """Rows it did not list cannot be compared: nothing is imported unseen, even when nothing changed."""
+    world, capture = dated, django_capture_on_commit_callbacks
+    client.force_login(district_staff)
+    a = _checked_before_digests(client, capture, world, district_staff, all_listed=False)
+
+    a = _confirm(client, capture, a)
+
+    assert a.status == OrgImport.Status.VALID and a.changes["rechecked"], a.errors
+    assert _established(world)[world.hankou.code] == datetime.date(2010, 1, 1), "nothing written"
+    assert a.changes["count"] == 1 and "digest" in a.changes, "checked again: the count and digest found now"
+
+
 def _wait_for_status(org_import: OrgImport, *statuses: str, seconds: float = 30) -> OrgImport:
+    """The import once the Celery worker (start_worker, in this process) has moved it to one of `statuses`. The
+    deadline only bounds a wait for that event (a worker that never answers fails the test instead of hanging
+    it); how long the worker took is asserted nowhere."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         org_import.refresh_from_db()
         if org_import.status in statuses:
             return org_import
         time.sleep(0.1)
-    raise AssertionError(f"still {org_import.status}")
+    raise AssertionError(f"no worker moved import {org_import.pk} to {statuses} within {seconds} s: "
+                         f"still {org_import.status}")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -150,16 +150,18 @@ def _imports(world: Any, people: dict[str, Any]) -> Rows:
     (applying) may be retried or set aside when it stopped."""
     district, officer = people["district_staff"], people["street_officer"]
     return {
-        "huangpu_valid": OrgImportFactory(district=world.huangpu, actor=district, status="valid"),
+        "huangpu_valid": OrgImportFactory(district=world.huangpu, actor=district, status="valid", file=CHECKED),
         "huangpu_done": OrgImportFactory(district=world.huangpu, actor=district),
-        "waitan_valid": OrgImportFactory(district=world.huangpu, street=world.waitan, actor=officer, status="valid"),
+        "waitan_valid": OrgImportFactory(district=world.huangpu, street=world.waitan, actor=officer, status="valid",
+                                         file=CHECKED),
         "waitan_invalid": OrgImportFactory(district=world.huangpu, street=world.waitan, actor=officer,
                                            status="invalid"),
         "waitan_applying": OrgImportFactory(district=world.huangpu, street=world.waitan, actor=officer,
                                             status="applying"),
         "nanjing_valid": OrgImportFactory(district=world.huangpu, street=world.nanjing, actor=people["outsider"],
-                                          status="valid"),
-        "xuhui_valid": OrgImportFactory(district=world.xuhui, actor=people["other_district_staff"], status="valid"),
+                                          status="valid", file=CHECKED),
+        "xuhui_valid": OrgImportFactory(district=world.xuhui, actor=people["other_district_staff"], status="valid",
+                                        file=CHECKED),
         "command_valid": OrgImportFactory(district=None, actor=None, source=OrgImport.Source.COMMAND, status="valid"),
     }
 
@@ -348,6 +350,8 @@ REPORTS_HUANGPU = {"baoxing_submitted", "baoxing_transferred", "baoxing_closed",
 REPORTS_BAOXING = {"baoxing_submitted", "baoxing_transferred", "baoxing_closed"}
 REPORTS_WAITAN = REPORTS_BAOXING | {"hankou_accepted", "hankou_dismissed"}
 CERTIFICATES_HUANGPU = {"national", "city", "huangpu", "huangpu_override"}
+# A checked upload keeps its file until confirmed; a command line's dry run ("command_valid") has none.
+CHECKED = "imports/2026/11/checked.xlsx"
 IMPORTS = {"huangpu_valid", "huangpu_done", "waitan_valid", "waitan_invalid", "waitan_applying", "nanjing_valid",
            "xuhui_valid", "command_valid"}
 WAITAN_IMPORTS = {"waitan_valid", "waitan_invalid", "waitan_applying"}
@@ -680,7 +684,8 @@ ADMIN: dict[tuple[type[models.Model], str], set[str] | frozenset[str]] = {
        for action in ("view", "add", "change", "delete")},
     (OrgImport, "view"): EVERY_ROW,
     (OrgImport, "add"): EVERY_ROW,  # the district's stage (no street) or the street's (any): every import
-    (OrgImport, "confirm"): {"huangpu_valid", "waitan_valid", "nanjing_valid", "xuhui_valid", "command_valid"},
+    # A command line's dry run ("command_valid") is "valid" without a stored file: nothing to confirm.
+    (OrgImport, "confirm"): {"huangpu_valid", "waitan_valid", "nanjing_valid", "xuhui_valid"},
     (OrgImport, "cancel"): {"huangpu_valid", "waitan_valid", "waitan_invalid", "waitan_applying", "nanjing_valid",
                             "xuhui_valid", "command_valid"},
     (OrgImport, "retry"): {"waitan_applying"},

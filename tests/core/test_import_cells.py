@@ -23,6 +23,7 @@ from certificates.models import CertificateType
 from certificates.services import catalogue_import
 from committees.interchange.cells import read_cell
 from committees.interchange.exporter import _cell, write_template
+from committees.interchange.importer import import_org
 from committees.interchange.schema import SHEET_BY_NAME
 from portal.core.spreadsheets import (
     CellError,
@@ -35,6 +36,7 @@ from portal.core.spreadsheets import (
 )
 from tasks_registry.models import TaskItem, TaskList
 from tasks_registry.services.lists import task_list_import_items
+from tests.support.spreadsheets import write_csv_folder, write_xlsx
 
 YES_NO_WORDS = "是 / 否 / 需要 / 不需要 / yes / no / y / n / true / false / √ / ×"
 REFUSED_YES_NO = f"应为以下之一：{YES_NO_WORDS}。"
@@ -70,6 +72,8 @@ def test_a_yes_no_cell_refuses_any_other_word_listing_the_known_ones(value: Any)
 @pytest.mark.parametrize("value, places, right", [
     ("3.5", 1, Decimal("3.5")), (2, 1, Decimal("2.0")), ("１２", 1, Decimal("12.0")), (0.1 + 0.2, 2, Decimal("0.30")),
     ("+4", 2, Decimal("4.00")), ("1.500", 2, Decimal("1.50")), (0, 1, Decimal("0.0")), (7.25, 2, Decimal("7.25")),
+    (".5", 1, Decimal("0.5")), ("0" * 5000 + "3.5", 1, Decimal("3.5")),
+    (1e3, 2, Decimal("1000.00")),  # a number cell Excel stores as 1E3 is a number, not exponent text
 ])
 def test_a_decimal_cell_is_read_to_its_places(value: Any, places: int, right: Decimal) -> None:
     number = read_decimal(value, places=places)
@@ -80,6 +84,11 @@ def test_a_decimal_cell_is_read_to_its_places(value: Any, places: int, right: De
     ("abc", 1, "应为数字。"), ("三", 1, "应为数字。"), (True, 1, "应为数字。"), ("NaN", 1, "应为数字。"),
     ("-1", 1, "不能为负数。"), (-0.5, 2, "不能为负数。"), ("2.25", 1, "最多保留一位小数。"),
     ("2.125", 2, "最多保留两位小数。"), ("100", 1, "数值过大。"),
+    # Exponent text is no amount anyone types: "1e1" is not 10, "1e-99999999999" not 0.
+    ("1e1", 1, "应为数字。"), ("1E1", 1, "应为数字。"), ("1e-99999999999", 1, "应为数字。"), ("5e-1", 1, "应为数字。"),
+    ("Infinity", 1, "应为数字。"), ("1,000", 1, "应为数字。"),
+    ("1" * 5000, 1, "数值过大。"), ("1" * 5000 + ".5", 1, "数值过大。"), ("-" + "1" * 5000, 1, "不能为负数。"),
+    (1e16, 1, "数值过大。"),
 ])
 def test_a_decimal_cell_refuses_text_negatives_and_too_many_places(value: Any, places: int, says: str) -> None:
     with pytest.raises(CellError) as refused:
@@ -93,17 +102,29 @@ def test_a_decimal_cell_says_negative_as_the_field_says_it() -> None:
     assert str(refused.value) == "工作量不能为负数。"
 
 
-@pytest.mark.parametrize("value, right", [("5", 5), (5.0, 5), ("+5", 5), ("５", 5), (0, 0), ("2147483647", 2147483647)])
+@pytest.mark.parametrize("value, right", [("5", 5), (5.0, 5), ("+5", 5), ("５", 5), (0, 0), ("2147483647", 2147483647),
+                                          ("0" * 5000 + "5", 5), ("+" + "0" * 5000, 0)])
 def test_a_whole_number_cell_is_read(value: Any, right: int) -> None:
     assert read_int(value) == right
 
 
 @pytest.mark.parametrize("value, says", [("-5", "不能为负数。"), (-5, "不能为负数。"), ("5.5", "应为整数。"), (5.5, "应为整数。"),
-                                         ("五", "应为整数。"), (True, "应为整数。"), ("2147483648", "数值过大。")])
+                                         ("五", "应为整数。"), (True, "应为整数。"), ("2147483648", "数值过大。"),
+                                         # Longer than Python reads as a number (4,300 digits): too large, not a crash.
+                                         ("1" * 5000, "数值过大。"), ("+" + "9" * 4301, "数值过大。"),
+                                         ("21474836470", "数值过大。"), ("-" + "1" * 5000, "不能为负数。")])
 def test_a_whole_number_cell_refuses_fractions_text_and_negatives(value: Any, says: str) -> None:
     with pytest.raises(CellError) as refused:
         read_int(value)
     assert str(refused.value) == says
+
+
+def test_a_whole_number_cell_is_held_to_a_smaller_maximum_too() -> None:
+    assert read_int("0099", maximum=99) == 99
+    for value in ("100", "1" * 5000):
+        with pytest.raises(CellError) as refused:
+            read_int(value, maximum=99)
+        assert str(refused.value) == "数值过大。"
 
 
 def test_a_choice_cell_refuses_an_unknown_word_listing_the_words_shown() -> None:
@@ -130,6 +151,23 @@ def test_a_cell_holding_something_is_not_refused_as_blank(value: Any) -> None:
 def test_the_organisation_import_reads_yes_no_with_the_same_words(value: Any, right: bool) -> None:
     transition = SHEET_BY_NAME["committees"].column("transition")
     assert read_cell(transition, value) is right
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_organisation_import_refuses_huge_and_exponent_numbers_row_by_row(world, tmp_path, fmt: str) -> None:  # noqa: ANN001
+    """A number cell of 5,000 digits is a row error ("too large"), not an unexpected error that stops the import;
+    exponent text in an amount is not a number."""
+    row = {"committee_code": "310101013018", "year": "2025", "households": "1" * 5000, "resident_households": "900",
+           "office_area_m2": "1e3", "elder_area_m2": "1e-99999999999", "work_fund_yuan": "9" * 5000}
+    sheets = {"committee_years": [row]}
+    path = (write_csv_folder(tmp_path / "org", sheets) if fmt == "csv"
+            else write_xlsx(tmp_path / "org.xlsx", sheets, numbers=False))
+
+    report = import_org(path, dry_run=True)
+
+    assert [(error.sheet, error.row, error.column, error.message) for error in report.errors] == [
+        ("committee_years", 2, "households", "数值过大。"), ("committee_years", 2, "office_area_m2", "应为数字。"),
+        ("committee_years", 2, "elder_area_m2", "应为数字。"), ("committee_years", 2, "work_fund_yuan", "数值过大。")]
 
 
 def test_the_organisation_import_refuses_yes_no_with_the_same_message() -> None:
@@ -232,7 +270,7 @@ def test_task_list_hours_are_read_as_a_number(district_staff, task_list, hours: 
 @pytest.mark.parametrize("hours, says", [
     (None, REQUIRED), ("", REQUIRED), ("  ", REQUIRED), ("abc", "应为数字。"), ("两小时", "应为数字。"),
     (-1, "工作量不能为负数。"), ("-0.5", "工作量不能为负数。"), ("2.25", "最多保留一位小数。"), (100000, "数值过大。"),
-    (True, "应为数字。"),
+    (True, "应为数字。"), ("1e1", "应为数字。"), ("2" * 5000, "数值过大。"),
 ])
 def test_task_list_hours_blank_text_or_negative_are_refused(district_staff, task_list, hours: Any,  # noqa: ANN001
                                                             says: str) -> None:

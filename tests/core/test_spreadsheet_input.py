@@ -782,3 +782,37 @@ def test_the_task_list_page_says_which_hidden_sheets_were_skipped(client, world,
     refused = client.post(reverse("tasks:list_import", args=[draft.pk]), {"file": SimpleUploadedFile(
         "l.xlsx", _hidden_first(header, ["002", "", "assistance", "区民政局"]))})
     assert refused.status_code == 400 and refused.context["notices"] and "旧版" in refused.content.decode()
+
+
+def _patched_xlsx(value_xml: bytes) -> io.BytesIO:
+    """A workbook whose B2 holds, as the file writes it, `value_xml` (a crafted or damaged file)."""
+    import zipfile
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["工号", "管辖户数"])
+    workbook.active.append(["HP-1", 12345])
+    saved = io.BytesIO()
+    workbook.save(saved)
+    patched = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as source, zipfile.ZipFile(patched, "w") as target:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v>12345</v>", value_xml)
+            target.writestr(member, data)
+    patched.seek(0)
+    return patched
+
+
+def test_a_number_no_program_can_cast_is_read_as_its_text_and_refused_as_too_large() -> None:
+    """openpyxl's parser raises ValueError for a number beyond Python's 4,300-digit limit; the cell is kept as the
+    text the file holds, so the readers refuse it by name instead of failing the whole file."""
+    from portal.core.spreadsheets import CellError, first_visible_sheet, read_int
+
+    with first_visible_sheet(_patched_xlsx(b"<v>" + b"9" * 5000 + b"</v>")) as sheet:
+        rows = list(sheet.rows)
+    assert rows[1][0] == 2 and rows[1][1][0] == "HP-1" and rows[1][1][1] == "9" * 5000
+    with pytest.raises(CellError):
+        read_int(rows[1][1][1])

@@ -8,11 +8,14 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import migrations
+from django.db import connection, migrations, models
+from django.db.models.functions import Lower
+from django.test.utils import isolate_apps
 
 from certificates.models import Registration, SealUse
 from committees.models import CommunityWorker
-from portal.core.codes import code_column, codes_check, codes_normalise
+from portal.core.codes import code_column, codes_check, codes_normalise, stored_code_columns
+from portal.core.fields import CodeField
 from tasks_registry.models import TaskItem
 from tests.support.factories import (
     CommunityWorkerFactory,
@@ -108,3 +111,83 @@ def test_check_codes_passes_when_every_code_is_canonical(world) -> None:  # noqa
     out = StringIO()
     call_command("check_codes", stdout=out)
     assert "No stored code to merge" in out.getvalue()
+
+
+# --- what a code may collide within: every unique constraint that names it (issue 14 review) --------------------
+def test_the_current_models_scopes() -> None:
+    worker, item = code_column(CommunityWorker, "code"), code_column(TaskItem, "code")
+    assert (worker.unique, worker.unique_with) == (True, ())  # a staff number: unique on its own
+    assert (item.unique, item.unique_with) == (True, ("task_list",))  # an item number: unique per list
+    assert not code_column(SealUse, "applicant_phone").unique  # a phone number may repeat
+
+
+@isolate_apps("portal.core")
+def test_a_conditional_constraint_or_unique_together_is_a_collision_scope() -> None:
+    def badge(name: str, *constraints: models.BaseConstraint, **meta: object) -> type[models.Model]:
+        attrs = {"__module__": __name__, "code": CodeField(max_length=20), "holder": models.IntegerField(),
+                 "year": models.IntegerField(), "active": models.BooleanField(default=True),
+                 "Meta": type("Meta", (), {"app_label": "core", "constraints": list(constraints), **meta})}
+        return type(name, (models.Model,), attrs)
+
+    active = models.Q(active=True)
+    scopes = {
+        "conditional": badge("Conditional", models.UniqueConstraint(fields=["holder", "code"], condition=active,
+                                                                    name="conditional_code")),
+        "together": badge("Together", unique_together=[("code", "holder")]),
+        "expression": badge("Expression", models.UniqueConstraint(Lower("code"), "holder", name="expression_code")),
+        "several": badge("Several", models.UniqueConstraint(fields=["holder", "year", "code"], name="several_year"),
+                         models.UniqueConstraint(fields=["code", "holder"], condition=active, name="several_holder")),
+        "none": badge("Plain", models.UniqueConstraint(fields=["holder", "year"], name="plain_other")),
+    }
+    assert {name: (code_column(model, "code").unique, code_column(model, "code").unique_with)
+            for name, model in scopes.items()} == {
+        "conditional": (True, ("holder",)), "together": (True, ("holder",)), "expression": (True, ("holder",)),
+        "several": (True, ("holder",)),  # within what both share: never equal under either
+        "none": (False, ()),
+    }
+
+
+@isolate_apps("portal.core")
+def test_normalising_never_breaks_a_conditional_constraint(capsys) -> None:  # noqa: ANN001
+    """Two active badges `HP-1` and `ＨＰ-1` of one holder: rewriting the second would raise IntegrityError in the
+    middle of the migration; both are left and reported, the other rows normalised."""
+
+    class Badge(models.Model):
+        code = CodeField(max_length=20)
+        holder = models.IntegerField()
+        active = models.BooleanField(default=True)
+
+        class Meta:
+            app_label = "core"
+            db_table = "test_stored_codes_badge"
+            constraints = [models.UniqueConstraint(fields=["holder", "code"], condition=models.Q(active=True),
+                                                   name="test_badge_active_code")]
+
+        def __str__(self) -> str:
+            return self.code
+
+    with connection.schema_editor() as editor:
+        editor.create_model(Badge)
+    stored, typed = Badge.objects.create(code="HP-1", holder=1), Badge.objects.create(code="ＨＰ-1", holder=1)
+    Badge.objects.create(code="ＨＰ-1", holder=2)  # another holder's: nothing in the way
+    report = codes_normalise(code_column(Badge, "code"))
+    assert [(p.reason, p.rows, p.scope) for p in report.problems] == [
+        ("collision", ((stored.pk, "HP-1"), (typed.pk, "ＨＰ-1")), (("holder", 1),))]
+    assert report.normalised == 1
+    assert list(Badge.objects.order_by("pk").values_list("code", flat=True)) == ["HP-1", "ＨＰ-1", "HP-1"]
+
+
+# --- check_codes covers the columns a migration normalised that are not CodeFields (issue 14 review) -----------
+def test_check_codes_covers_the_masked_id_numbers(world) -> None:  # noqa: ANN001
+    assert "certificates.Registration.id_masked" in {column.label for column in stored_code_columns(apps)}
+    full_width = RegistrationFactory(committee=world.baoxing, id_masked="１１０***********００２X")
+    out = StringIO()
+    call_command("check_codes", stdout=out)  # not canonical, nothing in the way: said, not a failure
+    assert "certificates.Registration.id_masked: 1 stored code(s) not in canonical form" in out.getvalue()
+    escaped = RegistrationFactory(committee=world.baoxing, id_masked="110\x1b**********002X")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_codes", stdout=out)
+    assert f"certificates.Registration.id_masked: #{escaped.pk} " in out.getvalue()
+    assert "U+001B ESCAPE" in out.getvalue()
+    assert Registration.objects.get(pk=full_width.pk).id_masked == "１１０***********００２X"  # nothing written

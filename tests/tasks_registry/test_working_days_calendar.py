@@ -246,6 +246,37 @@ def test_the_queue_flags_due_dates_counted_over_a_year_not_loaded(client, world,
     assert all(row.review_warning is None for row in loaded.context["page"].object_list)
 
 
+def test_the_list_shows_a_review_deadline_only_while_the_review_is_pending(client, world, department_staff,
+                                                                           district_staff) -> None:  # noqa: ANN001
+    """An approved request keeps its review_due_on: neither its page nor the list states it (no date, no warning,
+    not overdue), as AdmissionRequest.review_deadline says (issue 14 review)."""
+    from tasks_registry.services.admission import admission_request_approve
+
+    pending = _in_review(department_staff, world, D(2098, 1, 5))
+    decided = _in_review(department_staff, world, D(2099, 1, 6))
+    admission_request_approve(actor=district_staff, pk=decided.pk)
+    overdue = _in_review(department_staff, world, D(2003, 1, 6))
+    admission_request_approve(actor=district_staff, pk=overdue.pk)
+    for request in (decided, overdue):
+        request.refresh_from_db()
+        assert request.status == "approved" and request.review_due_on is not None  # kept
+        assert request.review_deadline() is None
+    client.force_login(district_staff)
+    with translation.override("zh-hans"):
+        page = client.get(reverse("tasks:request_list"), {"tab": "all"})
+        detail = client.get(reverse("tasks:request_detail", args=[decided.pk]))
+    rows = {row.pk: row for row in page.context["page"].object_list}
+    assert rows[pending.pk].review_due == D(2098, 1, 5) and "2098" in rows[pending.pk].review_warning
+    for request in (decided, overdue):
+        assert (rows[request.pk].review_due, rows[request.pk].review_warning) == (None, None)
+    warning = page.context["schedule_warning"]
+    assert "2098" in warning and "2099" not in warning and "2003" not in warning
+    content = page.content.decode()
+    assert "2098-01-05" in content and "2099-01-06" not in content and "2003-01-06" not in content
+    assert content.count("review-warning") == 1 and "逾期" not in content.split('id="requests"')[1]
+    assert detail.context["review_deadline"] is None and 'id="review-deadline"' not in detail.content.decode()
+
+
 # --- the overdue reminder states its due date as the pages do (issue 14 review) ---------------------------------
 def test_the_overdue_reminder_carries_the_warning_while_the_year_is_not_loaded(world, department_staff,
                                                                               district_staff) -> None:  # noqa: ANN001
@@ -269,6 +300,28 @@ def test_the_overdue_reminder_carries_the_warning_while_the_year_is_not_loaded(w
     with translation.override("zh-hans"):
         admission_request_remind_overdue(today=D(2098, 1, 8))
     assert Notification.objects.filter(user=district_staff).latest("id").text.endswith(f"{request.number} {'T' * 200}")
+
+
+def test_the_overdue_reminder_fits_its_300_characters_whatever_the_warning(world, department_staff, district_staff,
+                                                                          monkeypatch, mailoutbox,
+                                                                          django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    """A warning that, with the text before it, leaves no room for the title (a long translation): the bell and the
+    e-mail say the same text, cut to the notification's 300 characters (issue 14 review)."""
+    from portal.core.models import Notification
+    from portal.workdays import schedule
+    from tasks_registry.services.notices import admission_request_remind_overdue
+
+    long_warning = "The holiday schedule is not loaded yet: " + "deadlines may be wrong; " * 12  # 328 characters
+    monkeypatch.setattr(schedule, "years_warning", lambda years: long_warning if list(years) else None)
+    request = _in_review(department_staff, world, D(2098, 1, 5))
+    AdmissionRequest.objects.filter(pk=request.pk).update(title="T" * 200)
+    type(district_staff).objects.filter(pk=district_staff.pk).update(email="huangpu@example.org")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        assert admission_request_remind_overdue(today=D(2098, 1, 6)) == 1
+    told = Notification.objects.get(user=district_staff).text
+    assert len(told) == 300 and told.endswith("…")
+    assert told.startswith(f"Overdue review (due 2098-01-05): {request.number} … The holiday schedule is not loaded")
+    assert mailoutbox[0].body.split("\n\n")[0] == told  # the e-mail says what the bell says
 
 
 def test_a_pending_reviews_warning_is_its_deadlines_overdue_too(client, world, department_staff,

@@ -6,19 +6,20 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portal.core.codes import code_columns, codes_check
+from portal.core.codes import codes_check, stored_code_columns
 
 
 class Command(BaseCommand):
-    help = ("List stored codes (staff numbers, item numbers, every CodeField) that normalising would make equal "
-            "to another row's, or that cannot be normalised; exit 1 when there are some. Writes nothing.")
+    help = ("List stored codes (staff numbers, item numbers, every CodeField, the masked ID numbers) that normalising "
+            "would make equal to another row's, or that cannot be normalised; exit 1 when there are some. "
+            "Writes nothing.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch-size", type=int, default=2000, help="rows read per query (default %(default)s)")
 
     def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
         problems = 0
-        for column in code_columns(apps.get_models()):
+        for column in stored_code_columns(apps):
             report = codes_check(column, batch_size=batch_size)
             for problem in report.problems:
                 self.stdout.write(problem.describe())
