@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from certificates import views as certificate_views
-from portal.core import notification_views
+from portal.core import error_pages, notification_views
 from portal.core.health import health
 from tasks_registry import views as tasks_views
 
@@ -34,3 +34,7 @@ urlpatterns = [
     path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
     path("notifications/read/", notification_views.notification_read_all, name="notifications_read"),
 ]
+
+# Error pages in the portal's layout and language (issue 15); 400.html and 500.html are Django's, standalone.
+handler403 = error_pages.permission_denied
+handler404 = error_pages.page_not_found

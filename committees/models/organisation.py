@@ -177,5 +177,12 @@ class Department(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.district.name}{self.name}"
+        """The name with its district's: 黄浦区 + 卫生健康委员会, 区卫生健康委员会 (as it is called inside the
+        district) or 黄浦区卫生健康委员会 (already whole) all read "黄浦区卫生健康委员会", never "黄浦区区…"."""
+        district = self.district.name
+        if self.name.startswith(district):
+            return self.name
+        if district[-1:] in ("区", "县") and self.name.startswith(district[-1]):
+            return f"{district}{self.name[1:]}"
+        return f"{district}{self.name}"
 

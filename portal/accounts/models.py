@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -5,6 +7,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.roles import ROLE_LEVEL, Role
+
+# Scripts whose names are written family name first, without a space (Unicode character names' prefixes).
+_CJK_SCRIPTS = ("CJK ", "HANGUL ", "HIRAGANA ", "KATAKANA ")
+
+
+def _has_cjk(text: str) -> bool:
+    """Whether `text` holds a Chinese, Japanese or Korean character (a Han ideograph, kana or hangul)."""
+    return any(unicodedata.name(char, "").startswith(_CJK_SCRIPTS) for char in text)
 
 
 class User(AbstractUser):
@@ -69,6 +79,14 @@ class User(AbstractUser):
         if self.role == Role.DEPARTMENT and self.department_id:
             return str(self.department)
         return str(self.unit) if self.unit else ""
+
+    def get_full_name(self) -> str:
+        """The name as its language writes it: 姓名 (family name first, no space) when either part is written in
+        CJK characters ("王芳"), given name first otherwise ("Anna Schmidt"); empty when neither is set."""
+        last, first = self.last_name.strip(), self.first_name.strip()
+        if _has_cjk(last) or _has_cjk(first):
+            return f"{last}{first}"
+        return super().get_full_name()
 
     def clean(self) -> None:
         super().clean()

@@ -22,6 +22,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.core.audit import snapshot
+from portal.core.error_pages import csrf_failure_message
 from portal.core.exceptions import DomainError
 from portal.core.fields import CodeField
 from portal.core.models import AuditEntry
@@ -101,7 +102,8 @@ def refused_value(error: DatabaseError) -> dict[str, list[str]] | None:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DomainError -> 400 {code, message, fields}; ProtectedError -> 409; a row outside what a service's
     `restrict(actor, action)` reaches -> 404 (never revealed); a value the database refuses (a constraint, a
-    number out of range) -> 400 naming the field, as a serializer would (issue 12); the rest as DRF does."""
+    number out of range) -> 400 naming the field, as a serializer would (issue 12); a refused CSRF check (a session
+    client's write without the token) -> 403 in the request's language (issue 15); the rest as DRF does."""
     if isinstance(exc, DatabaseError) and (refused := refused_value(exc)) is not None:
         exc = ValidationError(refused)
     if isinstance(exc, DomainError):
@@ -112,6 +114,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         exc = PermissionDenied(str(exc) or None)
+    if isinstance(exc, PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        # SessionAuthentication's refusal, in English whatever the language ("CSRF Failed: CSRF token missing.").
+        exc = PermissionDenied(csrf_failure_message(), code="csrf_failed")
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     return drf_exception_handler(exc, context)

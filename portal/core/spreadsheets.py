@@ -632,11 +632,24 @@ def sheet_unneutralise(text: str) -> str:
 
 
 # --- writing --------------------------------------------------------------------------------------------
+# A rate in an export: the fraction as a number, shown as a percentage with the pages' one decimal.
+PERCENT_FORMAT = "0.0%"
+
+
+class Rate(float):
+    """A rate (a fraction) headed for an export: written as a number formatted PERCENT_FORMAT, so 0.5 reads
+    50.0% and still sums and charts as 0.5."""
+
+
 def cell_for(worksheet: Any, value: Any) -> Any:
-    """Dates as date cells; text that looks like a formula stays text (a worker named "=HYPERLINK(…)"
-    must not become a live link in someone's spreadsheet)."""
+    """Dates as date cells; a Rate as a percentage; text that looks like a formula stays text (a worker named
+    "=HYPERLINK(…)" must not become a live link in someone's spreadsheet)."""
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, Rate):
+        cell = WriteOnlyCell(worksheet, value=float(value))
+        cell.number_format = PERCENT_FORMAT
+        return cell
     if isinstance(value, datetime.date):
         cell = WriteOnlyCell(worksheet, value=value)
         cell.number_format = DATE_FORMAT

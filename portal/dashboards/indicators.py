@@ -17,7 +17,7 @@ from committees.forms import YearForm
 from committees.models import Committee, District, Street
 from portal.core.exceptions import DomainError
 from portal.core.scoping import CITY, may_ever, own_level, unit_of
-from portal.core.spreadsheets import write_table, xlsx_response
+from portal.core.spreadsheets import Rate, write_table, xlsx_response
 from portal.core.views import get_scoped_or_404, paginate, require_perm, save_form
 from portal.indicators import selectors, services
 from portal.indicators.forms import TargetForm
@@ -27,8 +27,6 @@ from portal.indicators.registry import BY_CODE, CITY_CODE, INDICATORS
 _UNIT_MODELS: dict[str, type[Model]] = {"district": District, "street": Street, "committee": Committee}
 # For a unit, the Committee lookups that select its committees.
 _COMMITTEES_OF = {"district": "street__district_id", "street": "street_id", "committee": "code"}
-
-
 def _unit(request: HttpRequest, scope: str, code: str) -> Model | None:
     """The unit a dashboard is about: 404 outside the user's scope; the city only for city-wide users."""
     require_perm(request, Result, "view")
@@ -181,12 +179,12 @@ def export(request: HttpRequest, scope: str, code: str, table: str) -> HttpRespo
     year = _year(request, sorted({r.year for r in history}))
     if table == "results":
         header = [_("Indicator"), _("Year"), _("Numerator"), _("Denominator"), _("Value"), _("Missing records")]
-        body = [[str(BY_CODE[r.indicator].name), r.year, r.numerator, r.denominator, r.value, r.missing]
+        body = [[str(BY_CODE[r.indicator].name), r.year, r.numerator, r.denominator, _rate_or_count(r), r.missing]
                 for r in history]
     elif table == "children":
         child_scope = selectors.CHILD_SCOPE.get(scope)
         header = [_("Code"), _("Name"), *[str(i.name) for i in INDICATORS]]
-        body = [[row["code"], row["name"], *[cell.value if cell else None for cell in row["cells"]]]
+        body = [[row["code"], row["name"], *[_rate_or_count(cell) if cell else None for cell in row["cells"]]]
                 for row in _child_table(selectors.child_results(request.user, scope, code, year), child_scope)]
     elif table in selectors.SHORTFALLS and scope in ("district", "street"):
         rows = selectors.shortfall_rows(table, request.user, year, _district_code(scope, unit),
@@ -195,6 +193,10 @@ def export(request: HttpRequest, scope: str, code: str, table: str) -> HttpRespo
     else:
         raise Http404
     return xlsx_response(lambda target: write_table(target, table, header, body), f"{scope}-{code}-{year}-{table}.xlsx")
+
+
+def _rate_or_count(result: Result) -> float | None:
+    return Rate(result.value) if result.is_rate and result.value is not None else result.value
 
 
 def _shortfall_sheet(table: str, rows: Any) -> tuple[list, list]:

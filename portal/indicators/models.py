@@ -1,6 +1,7 @@
 """Targets, computed results and the runs that computed them (DOMAIN "Indicators", "Targets")."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -10,7 +11,7 @@ from committees.models import Committee, District, Street
 from committees.models.annual import YEAR_MAX, YEAR_MIN
 from portal.core.jobs import Job
 from portal.core.scoping import Action, ScopedModel
-from portal.indicators.registry import BY_CODE, CHOICES, CITY_CODE
+from portal.indicators.registry import BY_CODE, CHOICES, CITY_CODE, target_display
 
 _YEAR = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
@@ -61,7 +62,20 @@ class Target(ScopedModel):
 
     def __str__(self) -> str:
         years = f"{self.year_from}" if self.year_to == self.year_from else f"{self.year_from}–{self.year_to or ''}"
-        return f"{self.district or _('city')} {self.indicator} {years} {self.get_comparison_display()} {self.value}"
+        return f"{self.district or _('city')} {self.indicator} {years} {self.get_comparison_display()} {self.value_display}"
+
+    def clean(self) -> None:
+        """A rate's target is a fraction from 0 to 1 (forms take the percentage and convert it, the API takes
+        the fraction): 90 for 90% is refused here, on `value`, instead of reading as 9000%."""
+        super().clean()
+        indicator = BY_CODE.get(self.indicator)
+        if indicator and indicator.is_rate and self.value is not None and not 0 <= self.value <= 1:
+            raise ValidationError({"value": _("A rate's target is a fraction from 0 to 1 (0.9 for 90%).")})
+
+    @property
+    def value_display(self) -> str:
+        """The value as people read it: "90%" for a rate, "1" for a count (registry.target_display)."""
+        return target_display(self.indicator, self.value) if self.indicator in BY_CODE else str(self.value)
 
     def applies_to(self, year: int) -> bool:
         return self.year_from <= year and (self.year_to is None or year <= self.year_to)

@@ -5,6 +5,7 @@ pages, the API, targets and exports show about each one.
 """
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,9 @@ RATE, COUNT = "rate", "count"
 HIGHER, LOWER = "higher", "lower"
 SCOPES = ("committee", "street", "district", "city")
 CITY_CODE = "310000"
+# A rate target is kept as a fraction to 4 decimal places (Target.value): as a percentage, to 2 (90.55%).
+PERCENT_PLACES = 2
+_HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -58,3 +62,28 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 CHOICES = [(indicator.code, indicator.name) for indicator in INDICATORS]
+
+
+def percent_of(fraction: Decimal) -> Decimal:
+    """A stored rate (a fraction, Decimal("0.9000")) as the percentage people enter and read: Decimal("90"),
+    Decimal("90.5"); no trailing zeros, never exponent notation, so a form shows "90" and saving it unchanged
+    keeps 0.9000."""
+    percent = (Decimal(fraction) * _HUNDRED).quantize(Decimal(1).scaleb(-PERCENT_PLACES), rounding=ROUND_HALF_UP)
+    return percent.quantize(Decimal(1)) if percent == percent.to_integral_value() else percent.normalize()
+
+
+def fraction_of(percent: Decimal) -> Decimal:
+    """A percentage entered (Decimal("90.5")) as the fraction stored (Decimal("0.9050"))."""
+    return (Decimal(percent) / _HUNDRED).quantize(Decimal(1).scaleb(-PERCENT_PLACES - 2), rounding=ROUND_HALF_UP)
+
+
+def target_display(code: str, value: Decimal | None) -> str:
+    """A target's number as pages, exports and the API's `display` show it: a rate as a percentage with up
+    to two decimals ("90%", "90.5%"), a count as a number ("1", "2,500"); "" without a value."""
+    if value is None:
+        return ""
+    if BY_CODE[code].is_rate:
+        return f"{percent_of(value)}%"
+    number = Decimal(value)
+    number = number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+    return f"{number:,}"

@@ -26,6 +26,8 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-embedded-default-key-for-local-development-only-0123456789"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# A refused CSRF check: a page in the portal's layout and language (issue 15), not Django's bare English one.
+CSRF_FAILURE_VIEW = "portal.core.error_pages.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A readable page for a GET on a POST-only address (require_POST's empty 405; issue 15).
+    "portal.core.error_pages.MethodNotAllowedPageMiddleware",
     # Axes last: it turns a lockout raised during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

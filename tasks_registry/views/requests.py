@@ -120,10 +120,10 @@ def request_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             if "submit" not in request.POST:
                 messages.success(request, _("The draft was saved."))
                 return redirect("tasks:request_detail", pk=saved.pk)
-            submitted = _submit(request, form, saved)
+            submitted = _submit(request, form, saved, new=pk is None)
             if submitted is not None:
                 return submitted
-            form.instance = instance = saved  # kept as a draft: the page now revises it (the form posts there)
+            form.instance = instance = saved
     # What was typed only once the form could read it (a title it refused is not searched for).
     title = form.cleaned_data.get("title") if form.is_bound else form["title"].value()
     return render(request, "tasks_registry/request_form.html", {
@@ -146,16 +146,24 @@ def _filing_hints(instance: AdmissionRequest) -> dict[str, Any]:
     return {"earliest": earliest, "review_due": review_due, "schedule_warning": warning}
 
 
-def _submit(request: HttpRequest, form: AdmissionRequestForm, saved: AdmissionRequest) -> HttpResponse | None:
-    """Submit the draft just saved; None when the service refused, its reasons then being on the form."""
+def _submit(request: HttpRequest, form: AdmissionRequestForm, saved: AdmissionRequest, *,
+            new: bool) -> HttpResponse | None:
+    """Submit the draft just saved. Refused, the draft stays and the page says so: a `new` one is then revised at
+    its own address (the redirect, with the refusal in a message: sending the form again updates it, never files
+    another); an existing one is shown again with the refusal on the form (None)."""
     try:
         submitted = admission_request_submit(actor=request.user, pk=saved.pk)
     except AdmissionRequest.DoesNotExist:
         return _cannot_revise(request, saved.pk)
     except DomainError as error:
+        if new:
+            messages.error(request, _("Saved as draft {number}; the submission was refused: {reason}").format(
+                number=saved.number, reason=error.message))
+            return redirect("tasks:request_edit", pk=saved.pk)
+        messages.warning(request, _("Draft {number} was saved, but not submitted.").format(number=saved.number))
         add_domain_error(form, error)
-        # The draft was saved all the same: the same form sent again shows it rather than making another.
-        submission_result(request, reverse("tasks:request_detail", kwargs={"pk": saved.pk}))
+        # The changes were saved all the same: the same form sent again shows the draft rather than saving twice.
+        submission_result(request, reverse("tasks:request_edit", kwargs={"pk": saved.pk}))
         return None
     messages.success(request, _("The request was submitted."))
     # Where it went, when that is not where the applicant would expect it (the submitted event's text).

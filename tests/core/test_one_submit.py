@@ -303,7 +303,7 @@ def test_the_same_worker_added_twice_is_the_forms_error(world: Any, street_offic
     data = {"code": "WT-9", "name": "王五", "hired_on": "2024-02-01"}
     assert client.post(url, {**data, "submission_token": _token(client, url)}).status_code == 302
     again = client.post(url, {**data, "submission_token": _token(client, url)})
-    assert again.status_code == 200 and again.context["form"].errors["code"] == ["具有 工号 的 社区工作者 已存在。"]
+    assert again.status_code == 200 and again.context["form"].errors["code"] == ["已有相同工号的社区工作者。"]
 
 
 def _wait_for_a_lock_wait(seconds: float = 10) -> None:
@@ -341,7 +341,7 @@ def _post_in_a_thread(client: Client, url: str, data: dict) -> tuple[threading.T
     ("committees:committeeyear_add", {"year": 2025, "households": 100, "resident_households": 90}, "year",
      "该居村委会已有该年度的数据。"),
     ("committees:worker_add", {"code": "WT-9", "name": "王五", "hired_on": "2024-02-01"}, "code",
-     "具有 工号 的 社区工作者 已存在。"),
+     "已有相同工号的社区工作者。"),
 ])
 def test_a_duplicate_that_passed_validation_in_a_race_is_the_forms_error(world: Any, street_officer: User, page: str,
                                                                          data: dict, field: str, message: str) -> None:

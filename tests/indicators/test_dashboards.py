@@ -199,7 +199,7 @@ def test_runs_api_starts_a_run_to_poll(api, world, district_staff, committee_sta
 def test_district_staff_set_a_target_and_see_it_on_the_dashboard(client, world, district_staff, street_officer) -> None:  # noqa: ANN001
     client.force_login(district_staff)
     response = client.post(reverse("dashboards:target_add"), {
-        "indicator": "work_fund_coverage", "year_from": 2025, "year_to": 2025, "comparison": "ge", "value": "0.95",
+        "indicator": "work_fund_coverage", "year_from": 2025, "year_to": 2025, "comparison": "ge", "value": "95",
         "source": "区民政局 2025 年工作要点"})
     assert response.status_code == 302
     target = Target.objects.get(indicator="work_fund_coverage", district=world.huangpu)
@@ -212,7 +212,7 @@ def test_district_staff_set_a_target_and_see_it_on_the_dashboard(client, world, 
     CommitteeYearFactory(committee=world.baoxing, work_fund_yuan=Decimal("200000"))
     compute_year(2025)
     page = client.get(_url("district", "310101")).content.decode()
-    assert "≥ 95.0%" in page and "达标" in page
+    assert "≥ 95%" in page and "达标" in page
     assert "区民政局 2025 年工作要点" in client.get(reverse("dashboards:targets")).content.decode()
 
     client.force_login(street_officer)
