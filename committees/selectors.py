@@ -1,5 +1,6 @@
 """Reads for a user: what the pages and home screens need, in a fixed number of queries."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -7,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from committees.choices import CommitteeKind
 from committees.filtersets import CommitteeFilterSet
@@ -128,3 +131,38 @@ def street_list(*, actor: Any, district: District) -> QuerySet[Street]:
             residents_count=Count("committees", filter=visible & Q(committees__kind=CommitteeKind.RESIDENTS), distinct=True),
         )
     )
+
+
+# --- plausibility (issue 15): figures staff should look at again, never refused ---------------------------------
+EARLIEST_PLAUSIBLE_HIRE = datetime.date(1949, 1, 1)
+
+
+def plausibility_message(warnings: list[str]) -> str:
+    """The one message a page shows after saving a record with `warnings` (non-empty): "Saved. Please check: …"."""
+    return _("Saved. Please check: %(warnings)s") % {"warnings": " ".join(warnings)}
+
+
+def committee_year_warnings(record: CommitteeYear) -> list[str]:
+    """What looks wrong in one annual record, one sentence each ([] when nothing does). Pure: no query.
+
+    Resident households above the committee's households (管辖户数) is allowed but unusual."""
+    if record.households is not None and record.resident_households is not None \
+            and record.resident_households > record.households:
+        return [_("Resident households (%(resident)s) exceed households (%(households)s).") % {
+            "resident": record.resident_households, "households": record.households}]
+    return []
+
+
+def worker_warnings(worker: CommunityWorker, *, today: datetime.date | None = None) -> list[str]:
+    """What looks wrong in one worker's record, one sentence each ([] when nothing does). Pure: no query.
+
+    A hire date before 1949-01-01 or after `today` (default: today in Shanghai)."""
+    today = today or timezone.localdate()
+    hired = worker.hired_on
+    if hired is None:
+        return []
+    if hired < EARLIEST_PLAUSIBLE_HIRE:
+        return [_("Hired on (%(date)s) is before 1949.") % {"date": hired.isoformat()}]
+    if hired > today:
+        return [_("Hired on (%(date)s) is after today.") % {"date": hired.isoformat()}]
+    return []

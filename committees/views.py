@@ -89,6 +89,15 @@ def _writable_committee(request: HttpRequest, code: str, model: type) -> Committ
     )
 
 
+def _saved_message(request: HttpRequest, success: str, warnings: list[str]) -> None:
+    """After a save: the success message, or, when the record looks implausible (selectors' *_warnings), one
+    warning that says it was saved and what to check instead (issue 15: never refused)."""
+    if warnings:
+        messages.warning(request, selectors.plausibility_message(warnings))
+    else:
+        messages.success(request, success)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @submit_once
@@ -97,7 +106,8 @@ def committee_year_add(request: HttpRequest, code: str) -> HttpResponse:
     instance = CommitteeYear(committee=committee)
     form = CommitteeYearForm(request.POST or None, instance=instance)
     if request.method == "POST" and save_form(request, form, instance):
-        messages.success(request, _("Annual record %(year)s saved.") % {"year": instance.year})
+        _saved_message(request, _("Annual record %(year)s saved.") % {"year": instance.year},
+                       selectors.committee_year_warnings(instance))
         return redirect("committees:committee_detail", code=committee.code)
     return render(request, "committees/committee_year_form.html", {"form": form, "committee": committee})
 
@@ -113,10 +123,13 @@ def committee_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
             selectors.attach_record_flags(record)
             # The marks above the table are the latest year's: when that is the year just saved, they follow it.
             latest_year = CommitteeYear.objects.filter(committee=committee).order_by("-year").values_list("year", flat=True)[:1]
+            warnings = selectors.committee_year_warnings(record)
             return render(request, "committees/_year_row.html", {
                 "record": record, "can_edit": True, "saved": True,
+                "warning": selectors.plausibility_message(warnings) if warnings else None,
                 "latest": record if list(latest_year) == [record.year] else None})
-        messages.success(request, _("Annual record %(year)s saved.") % {"year": record.year})
+        _saved_message(request, _("Annual record %(year)s saved.") % {"year": record.year},
+                       selectors.committee_year_warnings(record))
         return redirect("committees:committee_detail", code=committee.code)
     template = template_for(request, "committees/committee_year_form.html", "committees/_year_form_row.html")
     return render(request, template, {"form": form, "committee": committee, "record": record})
@@ -140,7 +153,8 @@ def worker_add(request: HttpRequest, code: str) -> HttpResponse:
     instance = CommunityWorker(committee=committee)
     form = CommunityWorkerForm(request.POST or None, instance=instance)
     if request.method == "POST" and save_form(request, form, instance):
-        messages.success(request, _("Worker %(name)s saved.") % {"name": instance.name})
+        _saved_message(request, _("Worker %(name)s saved.") % {"name": instance.name},
+                       selectors.worker_warnings(instance))
         return redirect("committees:committee_detail", code=committee.code)
     return render(request, "committees/worker_form.html", {"form": form, "committee": committee})
 
@@ -158,7 +172,7 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = CommunityWorkerForm(request.POST or None, instance=worker)
     if request.method == "POST" and save_form(request, form, worker):
-        messages.success(request, _("Worker %(name)s saved.") % {"name": worker.name})
+        _saved_message(request, _("Worker %(name)s saved.") % {"name": worker.name}, selectors.worker_warnings(worker))
         return redirect("committees:committee_detail", code=worker.committee_id)
     qualification_form = QualificationForm()
     return render(request, "committees/worker_form.html",

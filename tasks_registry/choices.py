@@ -5,6 +5,7 @@ The models keep them under their old nested names too (`AdmissionRequest.Status`
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ["Category", "ListLevel", "ListStatus", "ReportEventKind", "ReportOutcome", "ReportStatus",
            "RequestEventKind", "RequestScope", "RequestStatus"]
@@ -54,11 +55,14 @@ class RequestEventKind(models.TextChoices):
 
 
 class ReportStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted")
-    ACCEPTED = "accepted", _("accepted")
-    TRANSFERRED = "transferred", _("transferred to the department")
-    CLOSED = "closed", _("closed")
-    DISMISSED = "dismissed", _("dismissed")
+    """Where a violation report stands, read as a report (已提交, 已受理, …): the English words are those of
+    admission requests and report events, so the labels carry their own context (issue 15)."""
+
+    SUBMITTED = "submitted", pgettext_lazy("violation report status", "submitted")
+    ACCEPTED = "accepted", pgettext_lazy("violation report status", "accepted")
+    TRANSFERRED = "transferred", pgettext_lazy("violation report status", "transferred to the department")
+    CLOSED = "closed", pgettext_lazy("violation report status", "closed")
+    DISMISSED = "dismissed", pgettext_lazy("violation report status", "dismissed")
 
 
 class ReportOutcome(models.TextChoices):

@@ -143,8 +143,8 @@ def admission_request_submit(*, actor: User, pk: int, today: datetime.date | Non
     A request targeting one street goes to that street's review only if someone there other than the
     applicant may review it (issue 11: a lone street officer's request would wait forever); otherwise it
     goes straight to the district, and the submitted event says so.
-    Side effects: status, street, review deadline; the "submitted" event; the reviewers are notified;
-    an audit entry.
+    Side effects: status, street, review deadline; the "submitted" event; the applicant's unread "returned"
+    notice of it is marked read and the reviewers are notified; an audit entry.
     Raises: AdmissionRequest.DoesNotExist unless it is the actor's own draft or returned request;
     DomainError (too late, no target, a target in another district, nobody but the applicant to review it
     at the district).
@@ -180,6 +180,7 @@ def admission_request_submit(*, actor: User, pk: int, today: datetime.date | Non
     _event(locked, actor, Kind.SUBMITTED, text)
     audit(actor=actor, action="admissionrequest.submit", instance=locked, before=before, after=snapshot(locked),
           reason=text)
+    notices.admission_request_withdraw_returned(locked)
     notices.admission_request_notify_reviewers(locked, reviewers=reviewers)
     return locked
 

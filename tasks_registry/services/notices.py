@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from portal.accounts.models import User
 
 __all__ = ["admission_request_notify_applicant", "admission_request_notify_reviewers", "admission_request_remind_overdue",
-           "admission_request_withdraw_reviews", "task_list_remind_districts", "violation_report_notify_department",
-           "violation_report_notify_handlers", "violation_report_notify_reporter", "violation_report_withdraw_steps"]
+           "admission_request_withdraw_returned", "admission_request_withdraw_reviews", "task_list_remind_districts",
+           "violation_report_notify_department", "violation_report_notify_handlers", "violation_report_notify_reporter",
+           "violation_report_withdraw_steps"]
 
 
 _NOTICE_LENGTH = Notification._meta.get_field("text").max_length
@@ -53,6 +54,12 @@ def admission_request_withdraw_reviews(request: AdmissionRequest) -> None:
     withdraw(_request_url(request), keep=[request.applicant])
 
 
+def admission_request_withdraw_returned(request: AdmissionRequest) -> None:
+    """The applicant submits the request again: their unread "returned" notice of it (revise and submit) is done.
+    The reviewers have no unread notice of it then (withdrawn when it was returned)."""
+    withdraw(_request_url(request))
+
+
 def admission_request_notify_applicant(request: AdmissionRequest) -> None:
     """The applicant: the request was decided, or returned to them."""
     notify([request.applicant], _("Your request {number} {title}: {status}").format(
@@ -72,8 +79,9 @@ def violation_report_notify_department(report: ViolationReport) -> None:
 
 
 def violation_report_withdraw_steps(report: ViolationReport) -> None:
-    """The report is closed: the handlers' and the department's unread notices of it are withdrawn; the
-    reporter's stay."""
+    """A step the notices asked for is done (accepted, dismissed, replied to, closed): the handlers' and the
+    department's unread notices of the report are withdrawn; the reporter's stay. Call it before telling the
+    next people."""
     withdraw(reverse("tasks:report_detail", args=[report.pk]), keep=[report.reporter])
 
 

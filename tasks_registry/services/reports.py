@@ -74,13 +74,15 @@ def violation_report_file(*, actor: User, data: Mapping[str, Any], evidence: Upl
 
 @transaction.atomic
 def violation_report_accept(*, actor: User, pk: int, comment: str = "") -> ViolationReport:
-    """The district accepts a new report. Side effects: status; the event; an audit entry.
+    """The district accepts a new report. Side effects: status; the event; the handlers' unread "to handle"
+    notices of it are marked read (for every handler, whoever accepted it); an audit entry.
     Raises: ViolationReport.DoesNotExist unless the actor handles it; DomainError(code="stale") unless new."""
     locked = _handling(actor, pk, Status.SUBMITTED)
     before = snapshot(locked)
     locked.status = Status.ACCEPTED
     locked.save(update_fields=["status", "updated_at"])
     _step(locked, actor, Kind.ACCEPTED, before, comment)
+    notices.violation_report_withdraw_steps(locked)
     return locked
 
 
@@ -130,7 +132,8 @@ def violation_report_transfer(*, actor: User, pk: int, department: Department, c
 def violation_report_reply(*, actor: User, pk: int, text: str) -> ViolationReport:
     """The department says what it did; it sees the task, never who reported it.
 
-    Side effects: the event; the district's handlers are notified; an audit entry.
+    Side effects: the event; the department's unread notices of it are marked read (for all its staff) and the
+    district's handlers are notified; an audit entry.
     Raises: ViolationReport.DoesNotExist unless the report is transferred to the actor's department;
     DomainError(code="empty").
     """
@@ -138,6 +141,7 @@ def violation_report_reply(*, actor: User, pk: int, text: str) -> ViolationRepor
     if not text.strip():
         raise DomainError(_("Write what the department did."), code="empty")
     _step(locked, actor, Kind.REPLIED, snapshot(locked), text)
+    notices.violation_report_withdraw_steps(locked)
     notices.violation_report_notify_handlers(locked)
     return locked
 

@@ -30,6 +30,7 @@ from portal.workdays.schedule import deadline, schedule_warning, unknown_years_o
 from tasks_registry.choices import RequestEventKind, RequestStatus
 from tasks_registry.forms import AdmissionRequestForm, CommentForm, ReviewForm, SimilarForm
 from tasks_registry.models import AdmissionRequest
+from tasks_registry.plausibility import admission_request_warnings, plausibility_message
 from tasks_registry.selectors import (
     ACTOR,
     APPLICANT,
@@ -117,8 +118,12 @@ def request_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
+            warnings = admission_request_warnings(saved)
+            if warnings:  # saved all the same (issue 15): said once, with what to check
+                messages.warning(request, plausibility_message(warnings))
             if "submit" not in request.POST:
-                messages.success(request, _("The draft was saved."))
+                if not warnings:
+                    messages.success(request, _("The draft was saved."))
                 return redirect("tasks:request_detail", pk=saved.pk)
             submitted = _submit(request, form, saved, new=pk is None)
             if submitted is not None:
