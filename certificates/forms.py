@@ -87,7 +87,9 @@ class VoidForm(BootstrapFormMixin, forms.Form):
 
 
 class SealUseForm(BootstrapFormMixin, forms.Form):
-    item = forms.ChoiceField(label=_("Seal-use item"), choices=[c for c in SealItem.choices if c[0] != "certificate"])
+    # No item is preselected: an empty first choice ("请选择"), which the required field refuses.
+    item = forms.ChoiceField(label=_("Seal-use item"), choices=[
+        ("", _("Please choose")), *(c for c in SealItem.choices if c[0] != "certificate")])
     content = forms.CharField(label=_("Content"), max_length=300)
     copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=999, initial=1)
     approver = forms.CharField(label=_("Approved by"), max_length=50)

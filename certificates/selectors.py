@@ -275,7 +275,9 @@ def seal_use_list(*, actor: User, filters: dict[str, Any] | None = None) -> Quer
 
 def registration_statistics(*, actor: User, year: int | None = None) -> dict[str, Any]:
     """Registrations by type and month, voids, requests turned away by type, in the actor's scope, for `year`
-    (by default the current one, which the answer names).
+    (by default the current one, which the answer names). `totals["issued"]` and the `by_type` counts include the
+    voided registrations (a voided number stays used; the statistics page says so); `totals["voided"]` is how many
+    of them were voided.
 
     The year's registrations are read once, grouped by type id and month: no join per row, and at a district's
     hundreds of thousands of rows an index-only scan of `registration_statistics_idx`, which holds every

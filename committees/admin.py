@@ -7,11 +7,12 @@ from committees.models import (
     CommunityWorker,
     Department,
     District,
+    OrgImport,
     Qualification,
     SpaceStandard,
     Street,
 )
-from portal.core.admin import QueryInitialMixin
+from portal.core.admin import AuditedAdminMixin, QueryInitialMixin
 
 
 class CodeReadonlyOnChange:
@@ -22,13 +23,13 @@ class CodeReadonlyOnChange:
 
 
 @admin.register(District)
-class DistrictAdmin(CodeReadonlyOnChange, admin.ModelAdmin):
+class DistrictAdmin(CodeReadonlyOnChange, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "merge_threshold"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Street)
-class StreetAdmin(CodeReadonlyOnChange, admin.ModelAdmin):
+class StreetAdmin(CodeReadonlyOnChange, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "district"]
     list_filter = ["kind", "district"]
     search_fields = ["code", "name"]
@@ -36,7 +37,7 @@ class StreetAdmin(CodeReadonlyOnChange, admin.ModelAdmin):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(QueryInitialMixin, CodeReadonlyOnChange, admin.ModelAdmin):
+class CommitteeAdmin(QueryInitialMixin, CodeReadonlyOnChange, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "street", "established_on", "dissolved_on", "transition"]
     list_filter = ["kind", "transition", "street__district"]
     search_fields = ["code", "name"]
@@ -45,7 +46,7 @@ class CommitteeAdmin(QueryInitialMixin, CodeReadonlyOnChange, admin.ModelAdmin):
 
 
 @admin.register(CommitteeYear)
-class CommitteeYearAdmin(QueryInitialMixin, admin.ModelAdmin):
+class CommitteeYearAdmin(QueryInitialMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["committee", "year", "households", "resident_households", "office_area_m2", "elder_area_m2", "work_fund_yuan"]
     list_filter = ["year"]
     search_fields = ["committee__code", "committee__name"]
@@ -59,7 +60,7 @@ class QualificationInline(admin.TabularInline):
 
 
 @admin.register(CommunityWorker)
-class CommunityWorkerAdmin(QueryInitialMixin, admin.ModelAdmin):
+class CommunityWorkerAdmin(QueryInitialMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "position", "committee", "hired_on", "left_on"]
     search_fields = ["code", "name", "committee__name"]
     list_select_related = ["committee"]
@@ -68,7 +69,7 @@ class CommunityWorkerAdmin(QueryInitialMixin, admin.ModelAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(QueryInitialMixin, admin.ModelAdmin):
+class QualificationAdmin(QueryInitialMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["worker", "level", "obtained_on"]
     list_filter = ["level"]
     search_fields = ["worker__code", "worker__name"]
@@ -76,7 +77,7 @@ class QualificationAdmin(QueryInitialMixin, admin.ModelAdmin):
 
 
 @admin.register(CommunityFund)
-class CommunityFundAdmin(QueryInitialMixin, admin.ModelAdmin):
+class CommunityFundAdmin(QueryInitialMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "street", "established_on"]
     list_filter = ["kind"]
     search_fields = ["name", "street__name"]
@@ -84,13 +85,25 @@ class CommunityFundAdmin(QueryInitialMixin, admin.ModelAdmin):
 
 
 @admin.register(SpaceStandard)
-class SpaceStandardAdmin(admin.ModelAdmin):
+class SpaceStandardAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["district", "from_year", "office_min_m2", "elder_min_m2", "source"]
     list_filter = ["district"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "district"]
     list_filter = ["district"]
     search_fields = ["name"]
+
+
+@admin.register(OrgImport)
+class OrgImportAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """A stuck import (a worker died while it ran) can be read, its status set, or deleted here."""
+
+    list_display = ["created_at", "file_name", "source", "status", "actor", "district", "street", "rows_done",
+                    "rows_total", "error_count", "finished_at"]
+    list_filter = ["status", "source"]
+    search_fields = ["file_name", "actor__username", "district__code", "street__code", "street__name"]
+    list_select_related = ["actor", "district", "street"]
+    raw_id_fields = ["actor", "district", "street"]

@@ -109,7 +109,9 @@ def seal_register(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The seal use was registered."))
                 return redirect("certificates:seals")
-    page = paginate(request, selectors.seal_use_list(actor=request.user, filters=request.GET.dict()))
+    # With each entry's certificate, if any: a voided registration is marked in its row.
+    page = paginate(request, selectors.seal_use_list(actor=request.user, filters=request.GET.dict())
+                    .select_related("registration"))
     return render(request, "certificates/seals.html", {"page": page, "form": form, "may_add": committee is not None})
 
 
@@ -118,4 +120,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
     require_perm(request, Registration, "view")
     year = YearForm.year_or(request.GET, None)  # not a year: this year's figures
     data = selectors.registration_statistics(actor=request.user, year=year)
-    return render(request, "certificates/statistics.html", {"year": data["year"], "data": data})
+    # What the selector counts (registration_statistics): every registration of the year, voided ones included.
+    issued_note = _("“Issued” counts every registration of the year, voided ones included (a voided number stays "
+                    "used); “Voided” is how many of them were voided.")
+    return render(request, "certificates/statistics.html", {"year": data["year"], "data": data,
+                                                            "issued_note": issued_note})
