@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 
-from committees.interchange.schema import EXAMPLE_MARK, SHEETS, WORD_FOR, Column, Sheet
+from committees.interchange.schema import BOOL_WORD, EXAMPLE_MARK, SHEETS, WORD_FOR, Column, Sheet
 from committees.models import Committee, CommitteeYear, CommunityFund, CommunityWorker, District, Qualification, Street
 from portal.core.spreadsheets import cell_for, csv_neutralise
 
@@ -53,7 +53,7 @@ def _cell(column: Column, value: Any, *, for_csv: bool) -> Any:
     if column.kind == "choice":
         return WORD_FOR[value]
     if column.kind == "bool":
-        return "是" if value else "否"
+        return BOOL_WORD[bool(value)]
     if for_csv and isinstance(value, str):
         # A name such as "=HYPERLINK(…)" or "-1 号楼" must not run as a formula where the CSV is opened (OWASP
         # "CSV injection"); the importer reads '= back as =. Only text: numbers (-5) and dates are never touched.

@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 
 from committees.interchange.cells import CellError, read_cell
 from committees.interchange.readers import RawSheet, Source
-from committees.interchange.schema import EXAMPLE_MARK, SHEETS, WORD_FOR, Column, Sheet
+from committees.interchange.schema import BOOL_WORD, EXAMPLE_MARK, SHEETS, WORD_FOR, Column, Sheet
 from committees.models import Committee, CommitteeYear, CommunityFund, CommunityWorker, District, Qualification, Street
 from portal.core.scoping import CITY, own_level, permission_name
 from portal.core.spreadsheets import UnreadableFile, as_text, cell_text, header_text, is_blank
@@ -696,7 +696,7 @@ def shown(column: Column, value: Any) -> str:
     if column.kind == "choice":
         return WORD_FOR.get(value, str(value))
     if column.kind == "bool":
-        return "是" if value else "否"
+        return BOOL_WORD[bool(value)]
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -28,6 +28,7 @@ FUND_KINDS = {"fund": FundKind.FUND, "基金": FundKind.FUND, "foundation": Fund
 # The words the template and the export write for a yes/no column, listed in the template's header comment. The
 # import reads these and the other words of the portal's one set (portal.core.spreadsheets.read_bool, YES_NO).
 BOOL_WORDS = {"是": True, "否": False}
+BOOL_WORD = {value: word for word, value in BOOL_WORDS.items()}  # the word a yes/no is written as
 
 # Written before an example row's first key cell (its code, or staff number): a row whose key starts with it
 # is the template's example, never imported.
