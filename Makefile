@@ -6,12 +6,18 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 MANAGE := $(UV) run --locked python manage.py
 export UV_PROJECT_ENVIRONMENT := .venv
 
+# `make run PORT=8080`: the port the portal listens on (127.0.0.1 only).
+PORT ?= 8000
+SERVE = echo "减负通 on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"; DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/portal)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
 .PHONY: run test install messages migrate demo serve lint makemessages clean
 
-run: install messages migrate demo serve
+# The demo step prints the logins (each role's username and password) just before the server starts.
+run: install messages migrate demo
+	@$(SERVE)
 
 # uv is installed from PyPI into .tools/ when the machine has none.
 .tools/bin/uv:
@@ -31,9 +37,10 @@ migrate: install
 demo: install
 	$(MANAGE) load_demo
 
-serve:
-	@echo "减负通 on http://127.0.0.1:8000  (Ctrl-C to stop)"
-	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+# The server alone, on data already there: the logins are printed too.
+serve: install
+	@$(MANAGE) load_demo --logins
+	@$(SERVE)
 
 test: install messages
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \

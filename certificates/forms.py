@@ -1,7 +1,8 @@
 """The certificates forms: a district's type, registering a certificate, a void, a seal use; and the query
 strings the pages read (a year, an override, a district, the lookup's search), each validated like any input,
 never a 500. ID numbers, phone numbers, district codes and searches are read in their canonical form
-(portal.core.forms.NormalisedCharField); names and descriptions as typed. Whether an ID number is valid is the
+(portal.core.forms.NormalisedCharField); a person's name written one way (PersonNameField: "张 三" is
+张三); other names and descriptions as typed. Whether an ID number is valid is the
 registration service's rule, shown on the field like any of its refusals."""
 
 from typing import Any
@@ -14,7 +15,7 @@ from certificates.idnumbers import canonical_id_number, id_number_problem
 from certificates.models import CertificateType
 from certificates.names import split_names, validate_names
 from committees.models import District
-from portal.core.forms import BootstrapFormMixin, NormalisedCharField
+from portal.core.forms import BootstrapFormMixin, NormalisedCharField, PersonNameField
 
 PK_MAX = 2**31 - 1  # the largest key of an integer column
 
@@ -62,21 +63,22 @@ class IdNumberField(NormalisedCharField):
 
 class RegistrationForm(BootstrapFormMixin, forms.Form):
     certificate_type = forms.TypedChoiceField(label=_("Certificate"), coerce=int)
-    applicant_name = forms.CharField(label=_("Applicant"), max_length=50)
+    applicant_name = PersonNameField(label=_("Applicant"), max_length=50)
     id_number = IdNumberField(label=_("ID number"), help_text=_("Stored only masked, never in clear."),
                               widget=forms.TextInput(attrs={"autocomplete": "off"}))
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     facts = forms.CharField(label=_("Facts certified"), widget=forms.Textarea(attrs={"rows": 3}))
     verification = forms.CharField(label=_("How the facts were verified"), widget=forms.Textarea(attrs={"rows": 2}))
     seal_used = forms.BooleanField(label=_("The committee's seal is used"), required=False, initial=True)
-    approver = forms.CharField(label=_("Approved by (for the seal register)"), max_length=50, required=False)
+    approver = PersonNameField(label=_("Approved by (for the seal register)"), max_length=50, required=False)
 
     def __init__(self, *args: Any, types: list[CertificateType], **kwargs: Any) -> None:
         """`types`: the issuable types of the committee's catalogue (selectors.certificate_type_issuable), the only
         choices offered; chosen among them without another query."""
         super().__init__(*args, **kwargs)
         self.types = {t.pk: t for t in types}
-        self.fields["certificate_type"].choices = [("", "---------"), *((t.pk, t.name) for t in types)]
+        self.fields["certificate_type"].choices = [("", _("Please choose the certificate type")),
+                                                   *((t.pk, t.name) for t in types)]
 
     def clean_certificate_type(self) -> CertificateType:
         return self.types[self.cleaned_data["certificate_type"]]
@@ -92,8 +94,8 @@ class SealUseForm(BootstrapFormMixin, forms.Form):
         ("", _("Please choose")), *(c for c in SealItem.choices if c[0] != "certificate")])
     content = forms.CharField(label=_("Content"), max_length=300)
     copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=999, initial=1)
-    approver = forms.CharField(label=_("Approved by"), max_length=50)
-    applicant_name = forms.CharField(label=_("Applicant"), max_length=50, required=False)
+    approver = PersonNameField(label=_("Approved by"), max_length=50)
+    applicant_name = PersonNameField(label=_("Applicant"), max_length=50, required=False)
     applicant_phone = NormalisedCharField(label=_("Applicant's phone"), max_length=20, required=False)
 
 

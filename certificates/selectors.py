@@ -267,10 +267,18 @@ def registration_list(*, actor: User, filters: dict[str, Any] | None = None) -> 
     return RegistrationFilterSet(filters or {}, queryset=queryset).qs
 
 
+def seal_use_search(*, actor: User, filters: dict[str, Any] | None = None) -> SealUseFilterSet:
+    """The seal register's search over the seal uses the actor may read, newest first, each with its handler,
+    committee and certificate (for the voided mark): `.qs` the rows, `.form` the search as read (its errors on
+    the fields it could not read, which filter nothing)."""
+    queryset = (SealUse.objects.restrict(actor).select_related("handler", "committee", "registration")
+                .order_by("-used_at", "-id"))
+    return SealUseFilterSet(filters or {}, queryset=queryset)
+
+
 def seal_use_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[SealUse]:
-    """The seal uses the actor may read, newest first."""
-    queryset = SealUse.objects.restrict(actor).select_related("handler", "committee").order_by("-used_at", "-id")
-    return SealUseFilterSet(filters or {}, queryset=queryset).qs
+    """The seal uses the actor may read, newest first, filtered like the API (seal_use_search)."""
+    return seal_use_search(actor=actor, filters=filters).qs
 
 
 def registration_statistics(*, actor: User, year: int | None = None) -> dict[str, Any]:

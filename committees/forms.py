@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from committees.interchange.services import check_upload
 from committees.models import YEAR_MAX, YEAR_MIN, Committee, CommitteeYear, CommunityWorker, Qualification
@@ -40,6 +41,7 @@ class CommunityWorkerForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = CommunityWorker
         fields = ["code", "name", "position", "hired_on", "left_on"]
+        labels = {"name": pgettext_lazy("person", "Name")}  # 姓名, not the 名称 of a unit
         widgets = {"hired_on": DateInput(), "left_on": DateInput()}
 
 
@@ -58,7 +60,8 @@ class AccessGrantForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, committees, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields["committee"].queryset = committees.select_related("street")
-        self.fields["committee"].label_from_instance = lambda c: f"{c.street.name} · {c.name} ({c.code})"
+        self.fields["committee"].label_from_instance = lambda c: _("%(street)s · %(name)s (%(code)s)") % {
+            "street": c.street.name, "name": c.name, "code": c.code}
 
     def clean_username(self) -> object:
         username = self.cleaned_data["username"].strip()

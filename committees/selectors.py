@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from committees.choices import CommitteeKind
 from committees.filtersets import CommitteeFilterSet
 from committees.models import Committee, CommitteeYear, CommunityWorker, District, Qualification, SpaceStandard, Street
+from portal.core.wording import sentences
 
 _LATEST_FIELDS = ("year", "households", "resident_households", "office_area_m2", "elder_area_m2", "work_fund_yuan")
 
@@ -139,7 +140,7 @@ EARLIEST_PLAUSIBLE_HIRE = datetime.date(1949, 1, 1)
 
 def plausibility_message(warnings: list[str]) -> str:
     """The one message a page shows after saving a record with `warnings` (non-empty): "Saved. Please check: …"."""
-    return _("Saved. Please check: %(warnings)s") % {"warnings": " ".join(warnings)}
+    return _("Saved. Please check: %(warnings)s") % {"warnings": sentences(*warnings)}
 
 
 def committee_year_warnings(record: CommitteeYear) -> list[str]:

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from certificates import views as certificate_views
 from portal.core import error_pages, notification_views
+from portal.core.api_docs import ApiDocsView
 from portal.core.health import health
 from tasks_registry import views as tasks_views
 
@@ -26,7 +27,7 @@ urlpatterns = [
     path("public/task-lists/", tasks_views.public_lists, name="public_task_lists"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),

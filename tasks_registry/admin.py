@@ -5,6 +5,7 @@ from tasks_registry.models import (
     AdmissionRequest,
     Dispatch,
     RefusedDispatch,
+    RefusedDispatchCommittee,
     ReportEvent,
     RequestEvent,
     TaskItem,
@@ -53,20 +54,37 @@ class RequestEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Dispatch)
 class DispatchAdmin(QueryInitialMixin, AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["item", "committee", "starts_on", "due_on", "sent_by", "sent_at"]
+    list_display = ["item", "committee", "starts_on", "due_on", "sent_by", "sent_at", "received_at", "done_at",
+                    "hours_spent"]
     search_fields = ["item__code", "item__title", "committee__code", "committee__name"]
     list_select_related = ["item", "committee", "sent_by"]
-    raw_id_fields = ["item", "committee", "sent_by"]
+    raw_id_fields = ["item", "committee", "sent_by", "received_by", "done_by"]
+
+
+class RefusedDispatchCommitteeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = RefusedDispatchCommittee
+    fields = ["committee", "reason"]
+    extra = 0
 
 
 @admin.register(RefusedDispatch)
 class RefusedDispatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """A record of a refused attempt: read-only."""
+    """A record of a refused attempt, with the committees it was meant for: read-only."""
 
-    list_display = ["attempted_at", "title", "committee", "year", "attempted_by"]
+    list_display = ["attempted_at", "title", "year", "attempted_by"]
     list_filter = ["year"]
-    search_fields = ["title", "committee__code", "committee__name", "item__code"]
-    list_select_related = ["committee", "attempted_by"]
+    search_fields = ["title", "item__code", "entries__committee__code", "entries__committee__name"]
+    list_select_related = ["attempted_by"]
+    inlines = [RefusedDispatchCommitteeInline]
+
+
+@admin.register(RefusedDispatchCommittee)
+class RefusedDispatchCommitteeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A committee of a refused attempt: read-only, as its attempt."""
+
+    list_display = ["refusal", "committee", "reason"]
+    search_fields = ["committee__code", "committee__name", "refusal__title"]
+    list_select_related = ["refusal", "committee"]
 
 
 @admin.register(ViolationReport)

@@ -2,15 +2,26 @@
 a filter on a unit is a code without a choice list (never `.all()`), so a unit outside the user's reach
 simply matches nothing."""
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from committees.filtersets import YearFilter, code_filter
+from committees.models import Committee
 from portal.core.filters import FilterSet, NormalisedCharFilter
 from portal.core.scoping import may_ever
 from tasks_registry.choices import ListLevel
-from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
+from tasks_registry.models import (
+    AdmissionRequest,
+    Dispatch,
+    RefusedDispatch,
+    RefusedDispatchCommittee,
+    TaskItem,
+    TaskList,
+    ViolationReport,
+)
 
 
 class TitleSearchFilterSet(FilterSet):
@@ -74,12 +85,20 @@ class DispatchFilterSet(FilterSet):
 
 
 class RefusedDispatchFilterSet(FilterSet):
-    committee = code_filter("committee", _("committee"))
+    """`committee`: the attempts that named it (a subquery: one row per attempt), among the committees the user
+    may see: filtering on another district's committee tells nothing of which attempts also named it."""
+
+    committee = NormalisedCharFilter(method="filter_committee", max_length=12, label=_("committee"))
     year = YearFilter()
 
     class Meta:
         model = RefusedDispatch
         fields = ["year"]
+
+    def filter_committee(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        visible = Committee.objects.restrict(getattr(self.request, "user", None))
+        return queryset.filter(pk__in=RefusedDispatchCommittee.objects.filter(
+            committee=value, committee__in=visible).values("refusal_id"))
 
 
 class AdmissionRequestFilterSet(TitleSearchFilterSet):
@@ -92,14 +111,19 @@ class AdmissionRequestFilterSet(TitleSearchFilterSet):
 
 
 class ViolationReportFilterSet(TitleSearchFilterSet):
-    committee = NormalisedCharFilter(method="filter_committee", label=_("committee"))
+    """DOMAIN: the department never learns which committee reported, not even by filtering on one. For a reader who
+    may not identify the reporter (restrict(user, "identify")), `committee` is no filter of the set at all: like
+    any parameter the API does not know (`?colour=red`), it is ignored, whatever its value (a committee that
+    reported, one that did not, one that exists nowhere), and the filter form does not offer it. A control
+    character is refused in it as in any parameter (the middleware's 400)."""
+
+    committee = code_filter("committee", _("committee"))
 
     class Meta:
         model = ViolationReport
         fields = ["status", "outcome"]
 
-    def filter_committee(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """DOMAIN: the department never learns which committee reported, not even by filtering on one."""
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if not may_ever(getattr(self.request, "user", None), ViolationReport, "identify"):
-            return queryset.none()
-        return queryset.filter(committee=value)
+            del self.filters["committee"]

@@ -5,9 +5,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Committee, Department, Street
+from committees.models import Committee, Department
 from portal.core.forms import BootstrapFormMixin, DateInput, NormalisedCharField
-from tasks_registry.models import AdmissionRequest, TaskItem, TaskList, ViolationReport
+from portal.core.widgets import CommitteePicker
+from tasks_registry.choices import RequestScope
+from tasks_registry.models import MAX_HOURS_SPENT, AdmissionRequest, TaskItem, TaskList, ViolationReport
 
 _DATE = DateInput()
 
@@ -32,37 +34,24 @@ class ExitForm(BootstrapFormMixin, forms.Form):
 
 
 class DispatchForm(BootstrapFormMixin, forms.Form):
-    """A listed item to chosen committees, or to every committee of a street (one, several or all)."""
+    """A listed item to chosen committees. The committee picker (portal/core/widgets.py) chooses them one by one,
+    a whole street, or every committee offered at once: the separate street list and "every committee" box it
+    once had said the same thing three ways (issue 15). The API input (api.serializers.DispatchInput) takes
+    committees too."""
 
     item = forms.ModelChoiceField(label=_("List item"), queryset=TaskItem.objects.none())
-    committees = forms.ModelMultipleChoiceField(label=_("Committees"), queryset=Committee.objects.none(), required=False,
-                                                widget=forms.SelectMultiple(attrs={"size": 8}))
-    street = forms.ModelChoiceField(label=_("Or every committee of a street"), queryset=Street.objects.none(),
-                                    required=False)
-    everywhere = forms.BooleanField(label=_("Or every committee I may send tasks to (the whole district)"), required=False)
+    committees = forms.ModelMultipleChoiceField(
+        label=_("Committees"), queryset=Committee.objects.none(), widget=CommitteePicker(),
+        error_messages={"required": _("Choose the committees that receive the task.")})
     starts_on = forms.DateField(label=_("From"), widget=_DATE)
     due_on = forms.DateField(label=_("Due on"), widget=_DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
-    def __init__(self, *args, items, committees, streets, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, items, committees, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
         self.fields["item"].label_from_instance = lambda item: f"{item.task_list} · {item.code} {item.title}"
         self.fields["committees"].queryset = committees
-        self.fields["street"].queryset = streets
-        self._committees = committees
-
-    def clean(self):  # noqa: ANN201
-        data = super().clean()
-        chosen = list(data.get("committees") or [])
-        if data.get("street"):
-            chosen += list(self._committees.filter(street=data["street"]))
-        if data.get("everywhere"):
-            chosen += list(self._committees)
-        if not chosen:
-            raise forms.ValidationError(_("Choose committees, or a street whose committees all receive the task."))
-        data["targets"] = sorted(set(chosen), key=lambda c: c.code)
-        return data
 
 
 class UnlistedForm(BootstrapFormMixin, forms.Form):
@@ -70,12 +59,20 @@ class UnlistedForm(BootstrapFormMixin, forms.Form):
 
     title = forms.CharField(label=_("Task"), max_length=200)
     committees = forms.ModelMultipleChoiceField(label=_("Committees"), queryset=Committee.objects.none(),
-                                                widget=forms.SelectMultiple(attrs={"size": 6}))
+                                                widget=CommitteePicker())
     year = forms.IntegerField(label=_("Year"), min_value=1949, max_value=2100)
 
     def __init__(self, *args, committees, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields["committees"].queryset = committees
+
+
+class DispatchDoneForm(forms.Form):
+    """办结: the hours a task sent to the committee really took, in all (the received page's row form)."""
+
+    hours_spent = forms.DecimalField(label=_("Hours actually spent"), min_value=0, max_value=MAX_HOURS_SPENT,
+                                     max_digits=5, decimal_places=1,
+                                     widget=forms.NumberInput(attrs={"step": "0.5", "min": "0"}))
 
 
 ATTACHMENT_TYPES = {".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff",
@@ -88,7 +85,9 @@ class AdmissionRequestForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["title", "category", "legal_basis", "description", "scope", "committees", "streets", "hours_per_month",
                   "forms", "systems", "needs_seal", "starts_on", "ends_on"]
         widgets = {"starts_on": _DATE, "ends_on": _DATE,
-                   "committees": forms.SelectMultiple(attrs={"size": 8}), "streets": forms.SelectMultiple(attrs={"size": 5}),
+                   "committees": CommitteePicker(shown_when=("scope", RequestScope.COMMITTEES)),
+                   "streets": forms.SelectMultiple(attrs={"size": 5, "data-shown-when-name": "scope",
+                                                           "data-shown-when-value": RequestScope.STREETS}),
                    **{f: forms.Textarea(attrs={"rows": 2}) for f in ("legal_basis", "description", "forms", "systems")}}
 
     def __init__(self, *args, committees, streets, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003

@@ -12,13 +12,35 @@ from operator import or_
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Case, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, Street
 from portal.core.scoping import may_ever, unit_of
 from tasks_registry.choices import ListLevel
-from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
+from tasks_registry.models import (
+    AdmissionRequest,
+    Dispatch,
+    RefusedDispatch,
+    RefusedDispatchCommittee,
+    TaskItem,
+    TaskList,
+    ViolationReport,
+)
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -26,6 +48,7 @@ if TYPE_CHECKING:
 # What a person's unit name needs (User.unit_name), fetched with the row instead of once per row.
 APPLICANT = ("applicant__committee", "applicant__street", "applicant__district", "applicant__department__district")
 ACTOR = ("actor__committee", "actor__street", "actor__district", "actor__department__district")
+SENDER = ("sent_by__committee", "sent_by__street", "sent_by__district", "sent_by__department__district")
 
 
 # --- admission requests -------------------------------------------------------------------------------
@@ -117,19 +140,31 @@ _COMPARED = ("title", "category", "responsible_unit", "legal_basis", "frequency"
 
 
 def list_changes(task_list: TaskList) -> list[Change]:
-    """What changed against the list it was started from: added, removed and changed items (two queries)."""
+    """What changed against the list it was started from: added, removed and changed items (two queries).
+
+    An item is matched with the one it was carried from (`carried_from`) first, whatever its number now; an
+    item without that origin (entered on the list, filed by an approved request) with the unmatched item of
+    the same number. A matched item whose number changed lists the number among its changed fields."""
     if task_list.copied_from_id is None:
         return []
-    old = {item.code: item for item in TaskItem.objects.filter(task_list=task_list.copied_from_id)}
-    new = {item.code: item for item in task_list.items.all()}
-    changes = [Change(code, item.title, "added", []) for code, item in new.items() if code not in old]
-    changes += [Change(code, item.title, "removed", []) for code, item in old.items() if code not in new]
-    for code, item in new.items():
-        if code in old:
-            differing = [str(TaskItem._meta.get_field(f).verbose_name) for f in _COMPARED
-                         if getattr(item, f) != getattr(old[code], f)]
+    old = {item.pk: item for item in TaskItem.objects.filter(task_list=task_list.copied_from_id)}
+    new = list(task_list.items.all())
+    pairs = {item.pk: old[item.carried_from_id] for item in new if item.carried_from_id in old}
+    unmatched = {item.code: item for item in old.values()}
+    for matched in pairs.values():
+        unmatched.pop(matched.code, None)
+    for item in new:
+        if item.pk not in pairs and item.code in unmatched:
+            pairs[item.pk] = unmatched.pop(item.code)
+    changes = [Change(item.code, item.title, "added", []) for item in new if item.pk not in pairs]
+    changes += [Change(item.code, item.title, "removed", []) for item in unmatched.values()]
+    for item in new:
+        before = pairs.get(item.pk)
+        if before is not None:
+            differing = [str(TaskItem._meta.get_field(f).verbose_name) for f in ("code", *_COMPARED)
+                         if getattr(item, f) != getattr(before, f)]
             if differing:
-                changes.append(Change(code, item.title, "changed", differing))
+                changes.append(Change(item.code, item.title, "changed", differing))
     return sorted(changes, key=lambda change: change.code)
 
 
@@ -158,18 +193,43 @@ def dispatch_committees(*, actor: User) -> QuerySet[Committee]:
 
 def dispatch_choices(*, actor: User, today: datetime.date) -> dict[str, QuerySet]:
     """What the dispatch form offers: the items the actor may send that are published and still listed,
-    this year's and next; the committees they may send to, and the streets they may send to whole."""
+    this year's and next, and the committees they may send to (the picker chooses whole streets of them)."""
     committees = dispatch_committees(actor=actor)
     items = (TaskItem.objects.restrict(actor, "dispatch").published().active_on(today)
              .filter(task_list__year__in=[today.year, today.year + 1]).select_related("task_list__district")
              .order_by("-task_list__year", "task_list__level", "code"))
-    return {"items": items, "committees": committees.active_on(today).select_related("street").order_by("code"),
-            "streets": Street.objects.restrict(actor, "change", perm="tasks_registry.add_dispatch").order_by("code")}
+    return {"items": items, "committees": committees.active_on(today).select_related("street").order_by("code")}
 
 
 def received_dispatches(*, actor: User) -> QuerySet[Dispatch]:
     """What was dispatched into the actor's scope (a committee: to it)."""
     return Dispatch.objects.restrict(actor)
+
+
+def received_list(*, actor: User, today: datetime.date, only: int | None = None) -> QuerySet[Dispatch]:
+    """The received page's rows: what reached the actor's scope with its item, committee, sender and the
+    sender's unit in the same query, each with `may_receive` / `may_complete` (restrict(actor, "receive" /
+    "complete") asked within the query: the buttons) and `overdue` (not done, and its due date before `today`).
+    What is overdue first, then what waits for a signature, then what is under way, then what is done; the
+    latest start first within each. `only`: that one dispatch (a notice's link)."""
+    rows = received_dispatches(actor=actor)
+    if only is not None:
+        rows = rows.filter(pk=only)
+    return (rows.select_related("item__task_list__district", "committee", *SENDER, "received_by", "done_by")
+            .annotate(may_receive=Exists(Dispatch.objects.restrict(actor, "receive").filter(pk=OuterRef("pk"))),
+                      may_complete=Exists(Dispatch.objects.restrict(actor, "complete").filter(pk=OuterRef("pk"))),
+                      overdue=Case(When(done_at__isnull=True, due_on__lt=today, then=Value(True)),
+                                   default=Value(False), output_field=BooleanField()),
+                      stage=Case(When(done_at__isnull=False, then=Value(2)), When(received_at__isnull=False,
+                                                                                  then=Value(1)),
+                                 default=Value(0), output_field=IntegerField()))
+            .order_by("-overdue", "stage", "-starts_on", "-id"))
+
+
+def received_one_committee(*, actor: User) -> bool:
+    """Whether everything dispatched into the actor's scope went to one committee (or nothing did): the page
+    then leaves out the committee column (one query, however many rows)."""
+    return received_dispatches(actor=actor).order_by().values("committee").distinct()[:2].count() < 2
 
 
 def received_heading(*, actor: User) -> str:
@@ -178,7 +238,15 @@ def received_heading(*, actor: User) -> str:
 
 
 def refused_dispatches(*, actor: User) -> QuerySet[RefusedDispatch]:
-    return RefusedDispatch.objects.restrict(actor).select_related("committee")
+    """The refused attempts that touched a committee in the actor's scope, one row per attempt, each with
+    `visible_entries`: the committees of it the actor may see (Committee.objects.restrict), with their own
+    reasons; another district's or street's committees of the same attempt are never shown."""
+    entries = (RefusedDispatchCommittee.objects.filter(committee__in=Committee.objects.restrict(actor))
+               .select_related("committee").order_by("committee"))
+    attempter = ("attempted_by__committee", "attempted_by__street", "attempted_by__district",
+                 "attempted_by__department__district")
+    return (RefusedDispatch.objects.restrict(actor).select_related(*attempter, "item")
+            .prefetch_related(Prefetch("entries", queryset=entries, to_attr="visible_entries")))
 
 
 # --- violation reports --------------------------------------------------------------------------------
@@ -189,9 +257,27 @@ def violation_report_list(*, actor: User) -> QuerySet[ViolationReport]:
             .annotate(may_identify=Exists(ViolationReport.objects.restrict(actor, "identify").filter(pk=OuterRef("pk")))))
 
 
-def burden(dispatches: QuerySet[Dispatch], year: int) -> dict[str, list[Decimal]]:
+_HOURS = DecimalField(max_digits=12, decimal_places=1)
+
+
+def _months_run(starts_on: datetime.date, due_on: datetime.date) -> list[tuple[int, int]]:
+    """The calendar months a dispatch runs in, its start's and its due date's included."""
+    first, last = starts_on.year * 12 + starts_on.month - 1, due_on.year * 12 + due_on.month - 1
+    return [divmod(index, 12) for index in range(first, last + 1)]
+
+
+def burden(dispatches: QuerySet[Dispatch], year: int) -> dict[str, Any]:
     """The burden meter: hours per month of dispatched tasks, month by month, for `year` and the year
-    before (one query). A dispatch weighs its item's hours per committee per month in every month it runs."""
+    before, and beside this year's the hours the committees reported (two queries).
+
+    - "current", "previous": a dispatch weighs its item's declared hours per committee per month in every
+      month it runs;
+    - "previous_known": whether any dispatch ran in the year before; if not, the year has no data (the page shows
+      "—", not twelve zeros);
+    - "reported": a task reported done (办结) weighs the hours it really took, spread evenly over the months
+      it ran, so each month reads against the declared hours of the same tasks;
+    - "declared_done": the declared hours of those same done tasks, month by month (the fair comparison);
+    - "reported_total", "declared_done_total": the year's sums of the two."""
     sums = {}
     for y in (year - 1, year):
         for month in range(1, 13):
@@ -199,7 +285,25 @@ def burden(dispatches: QuerySet[Dispatch], year: int) -> dict[str, list[Decimal]
             last = datetime.date(y, month, calendar.monthrange(y, month)[1])
             sums[f"m{y}_{month}"] = Sum(Case(When(Q(starts_on__lte=last) & Q(due_on__gte=first),
                                                   then="item__hours_per_month"), default=Decimal(0),
-                                             output_field=DecimalField(max_digits=12, decimal_places=1)))
+                                             output_field=_HOURS))
+    sums["ran_before"] = Count("pk", filter=Q(starts_on__lte=datetime.date(year - 1, 12, 31),
+                                              due_on__gte=datetime.date(year - 1, 1, 1)))
     totals = dispatches.aggregate(**sums)
-    return {label: [totals[f"m{y}_{month}"] or Decimal(0) for month in range(1, 13)]
-            for label, y in (("previous", year - 1), ("current", year))}
+    meter: dict[str, Any] = {label: [totals[f"m{y}_{month}"] or Decimal(0) for month in range(1, 13)]
+                             for label, y in (("previous", year - 1), ("current", year))}
+    meter["previous_known"] = bool(totals["ran_before"])  # else no data for the year before, not zero hours
+    reported, declared = [Decimal(0)] * 12, [Decimal(0)] * 12
+    done = dispatches.filter(done_at__isnull=False, hours_spent__isnull=False, starts_on__lte=datetime.date(year, 12, 31),
+                             due_on__gte=datetime.date(year, 1, 1))
+    for spent, declared_hours, starts_on, due_on in done.values_list("hours_spent", "item__hours_per_month",
+                                                                      "starts_on", "due_on").order_by():
+        months = _months_run(starts_on, due_on)
+        for y, index in months:
+            if y == year:
+                reported[index] += spent / len(months)
+                declared[index] += declared_hours
+    meter["reported"] = [hours.quantize(Decimal("0.1")) for hours in reported]
+    meter["declared_done"] = [hours.quantize(Decimal("0.1")) for hours in declared]
+    meter["reported_total"] = sum(reported, Decimal(0)).quantize(Decimal("0.1"))
+    meter["declared_done_total"] = sum(declared, Decimal(0)).quantize(Decimal("0.1"))
+    return meter

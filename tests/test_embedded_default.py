@@ -61,8 +61,10 @@ def test_sqlite_computes_the_same_indicators_as_postgresql(embedded) -> None:  #
     run = embedded[0]
     on_sqlite = _results(run("manage.py", "compute_indicators", "--year", "2025", "--format", "json"))
 
-    # The districts come from a migration; a transactional test before this one may have flushed them.
-    importlib.import_module("committees.migrations.0002_reference_districts").load(apps, None)
+    # The districts and the certificate catalogue come from migrations; a transactional test before this one may
+    # have flushed them.
+    for module in ("committees.migrations.0002_reference_districts", "certificates.migrations.0002_national_catalogue"):
+        importlib.import_module(module).load(apps, None)
     call_command("load_demo", stdout=io.StringIO())
     out = io.StringIO()
     call_command("compute_indicators", year=2025, format="json", stdout=out)
@@ -70,3 +72,15 @@ def test_sqlite_computes_the_same_indicators_as_postgresql(embedded) -> None:  #
 
     assert len(on_sqlite) > 1000
     assert on_sqlite == on_postgresql
+
+
+def test_recompute_on_the_embedded_default_says_done_and_the_new_figures_replace_the_old(embedded) -> None:  # noqa: ANN001
+    """Issue 15: on the embedded default the run finishes inside the request, and the page kept the button and
+    the old 计算时间. The answer now says 已完成 and triggers the dashboard's refresh, which shows the new time."""
+    run = embedded[0]
+    outcome = json.loads(run("tests/support/embedded_recompute.py").splitlines()[-1])
+    assert outcome["run"] == "done" and outcome["trigger"] == "indicators-computed"
+    assert "已完成" in outcome["answer"] and "every 1s" not in outcome["answer"]
+    assert outcome["before"] and outcome["after"] and outcome["before"] != outcome["after"]
+    assert outcome["partial"] == "dashboards/_indicators_body.html"
+    assert outcome["after_html"].lstrip().startswith('<div id="dashboard-body"')

@@ -212,3 +212,42 @@ def test_postgresql_without_a_secret_key_refuses_to_start(tmp_path: Path) -> Non
     env = _clean_env(tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal")
     result = _python("import django; django.setup()", env)
     assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+
+# --- production settings pass Django's deployment checklist ----------------------------------------------------------
+
+
+def test_production_settings_pass_check_deploy_with_warnings_as_failures(tmp_path: Path) -> None:
+    """`manage.py check --deploy --fail-level WARNING` with production's environment (docker compose plus
+    DJANGO_HTTPS=true): HSTS for a year with subdomains and preload, secure cookies, SSL redirect, a real key."""
+    env = _clean_env(
+        tmp_path,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/2",
+        DJANGO_SECRET_KEY="k3-a-real-production-secret-for-this-test-5x9Q2mZr7LwP0vTb4Nc8Hd6Jf1Ys",
+        DJANGO_ALLOWED_HOSTS="portal.example.gov.cn",
+        DJANGO_HTTPS="true",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=MAIN, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("overrides", "warning"),
+    [({}, "security.W004"), ({"DJANGO_HTTPS": "true", "DJANGO_HSTS_PRELOAD": "false"}, "security.W021")],
+    ids=["without HTTPS: no HSTS", "HSTS without preload"],
+)
+def test_check_deploy_names_what_is_missing(tmp_path: Path, overrides: dict[str, str], warning: str) -> None:
+    """The same check fails when a setting is missing: the test above would see one that went missing."""
+    env = _clean_env(tmp_path, DJANGO_SECRET_KEY="k3-a-real-production-secret-for-this-test-5x9Q2mZr7LwP0vTb4Nc8Hd6Jf1Ys",
+                     DJANGO_ALLOWED_HOSTS="portal.example.gov.cn", **overrides)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=MAIN, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode != 0
+    assert warning in result.stderr

@@ -1,5 +1,6 @@
 """Shapes of the certificates API. Committee codes, ID numbers, phone numbers and the lookup's search are read in
-their canonical form (portal.core.api.NormalisedCharField); names, purposes and facts as typed. An ID number is
+their canonical form (portal.core.api.NormalisedCharField); a person's name written one way (PersonNameField: "张 三"
+is 张三); purposes and facts as typed. An ID number is
 checked on its field by the one rule (idnumbers.id_number_problem), so a 400 lists it with the other fields' problems
 in one shape; the registration service applies the rule again for its other callers."""
 
@@ -10,7 +11,7 @@ from rest_framework import serializers
 from certificates.idnumbers import canonical_id_number, id_number_problem
 from certificates.models import CertificateType, Registration, SealUse
 from committees.models.annual import YEAR_MAX, YEAR_MIN
-from portal.core.api import NormalisedCharField, NormalisedPrimaryKeyRelatedField
+from portal.core.api import InputSerializer, NormalisedCharField, NormalisedPrimaryKeyRelatedField, PersonNameField
 
 
 class CertificateTypeSerializer(serializers.ModelSerializer):
@@ -23,7 +24,7 @@ class CertificateTypeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LookupQuerySerializer(serializers.Serializer):
+class LookupQuerySerializer(InputSerializer):
     q = NormalisedCharField(required=False, allow_blank=True, default="", max_length=200, search=True)
 
 
@@ -54,19 +55,19 @@ class IdNumberField(NormalisedCharField):
         return value
 
 
-class RegistrationCreateSerializer(serializers.Serializer):
+class RegistrationCreateSerializer(InputSerializer):
     """What registering takes. `committee`: the committee's code, for someone who registers for several; by
     default the one the reader registers for. A type outside the committee's catalogue is refused by the service."""
 
     committee = NormalisedCharField(max_length=12, required=False)
     certificate_type = NormalisedPrimaryKeyRelatedField(queryset=CertificateType.objects.none())
-    applicant_name = serializers.CharField(max_length=50)
+    applicant_name = PersonNameField(max_length=50)
     id_number = IdNumberField(write_only=True)
     purpose = serializers.CharField(max_length=200)
     facts = serializers.CharField()
     verification = serializers.CharField()
     seal_used = serializers.BooleanField(default=True)
-    approver = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    approver = PersonNameField(max_length=50, required=False, allow_blank=True, default="")
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
@@ -77,7 +78,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
             self.fields["certificate_type"].queryset = CertificateType.objects.restrict(request.user)
 
 
-class VoidSerializer(serializers.Serializer):
+class VoidSerializer(InputSerializer):
     reason = serializers.CharField(max_length=1000)
 
 
@@ -97,13 +98,13 @@ class SealUseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SealUseCreateSerializer(serializers.Serializer):
+class SealUseCreateSerializer(InputSerializer):
     """What registering a use of the seal takes; the item is checked against the seal-use list by the service."""
 
     committee = NormalisedCharField(max_length=12, required=False)
     item = serializers.CharField(max_length=20)
     content = serializers.CharField(max_length=300)
     copies = serializers.IntegerField(min_value=1, max_value=999)
-    approver = serializers.CharField(max_length=50)
-    applicant_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    approver = PersonNameField(max_length=50)
+    applicant_name = PersonNameField(max_length=50, required=False, allow_blank=True, default="")
     applicant_phone = NormalisedCharField(max_length=20, required=False, allow_blank=True, default="")

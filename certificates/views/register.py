@@ -89,6 +89,10 @@ def register_print(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "certificates/print.html", {"registration": registration})
 
 
+# What the seal register's page searches by (certificates.filtersets.SealUseFilterSet; the API reads them all).
+SEAL_SEARCH = ("name", "serial", "used_from", "used_to")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @submit_once
@@ -110,9 +114,12 @@ def seal_register(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The seal use was registered."))
                 return redirect("certificates:seals")
     # With each entry's certificate, if any: a voided registration is marked in its row.
-    page = paginate(request, selectors.seal_use_list(actor=request.user, filters=request.GET.dict())
-                    .select_related("registration"))
-    return render(request, "certificates/seals.html", {"page": page, "form": form, "may_add": committee is not None})
+    search = selectors.seal_use_search(actor=request.user, filters=request.GET)
+    page = paginate(request, search.qs)
+    return render(request, "certificates/seals.html", {
+        "page": page, "form": form, "may_add": committee is not None,
+        "search": [search.form[name] for name in SEAL_SEARCH],
+        "searched": any(request.GET.get(name) for name in SEAL_SEARCH)})
 
 
 @login_required

@@ -14,6 +14,7 @@ from committees.models import (
     Qualification,
     Street,
 )
+from committees.selectors import committee_year_warnings, worker_warnings
 from portal.core.api import ValidatedModelSerializer
 
 
@@ -39,13 +40,23 @@ class CommitteeSerializer(ValidatedModelSerializer):
         fields = ["code", "street", "name", "kind", "established_on", "dissolved_on", "transition"]
 
 
+# Plausibility warnings (issue 15): what the pages say after saving, never a refusal; read-only in the response.
+_WARNINGS = serializers.ListField(child=serializers.CharField())
+
+
 class CommitteeYearSerializer(ValidatedModelSerializer):
+    warnings = serializers.SerializerMethodField()
+
     class Meta:
         model = CommitteeYear
         fields = ["id", "committee", "year", "households", "resident_households", "office_area_m2", "elder_area_m2",
-                  "work_fund_yuan", "updated_at"]
+                  "work_fund_yuan", "updated_at", "warnings"]
         # The unique (committee, year) rule is checked by full_clean with a Chinese message.
         validators: list = []
+
+    @extend_schema_field(_WARNINGS)
+    def get_warnings(self, record: CommitteeYear) -> list[str]:
+        return committee_year_warnings(record)
 
 
 class QualificationSerializer(ValidatedModelSerializer):
@@ -57,13 +68,18 @@ class QualificationSerializer(ValidatedModelSerializer):
 
 class CommunityWorkerSerializer(ValidatedModelSerializer):
     qualifications = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
 
     class Meta:
         model = CommunityWorker
-        fields = ["id", "code", "committee", "name", "position", "hired_on", "left_on", "qualifications"]
+        fields = ["id", "code", "committee", "name", "position", "hired_on", "left_on", "qualifications", "warnings"]
 
     def get_qualifications(self, worker: CommunityWorker) -> list[dict]:
         return [{"level": q.level, "obtained_on": q.obtained_on} for q in worker.qualifications.all()]
+
+    @extend_schema_field(_WARNINGS)
+    def get_warnings(self, worker: CommunityWorker) -> list[str]:
+        return worker_warnings(worker)
 
 
 class CommunityFundSerializer(ValidatedModelSerializer):

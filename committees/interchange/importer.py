@@ -572,8 +572,10 @@ class OrgImporter:
                 continue
             worker = existing.get(code)
             if worker and worker.committee_id != committee and self.scope.place(worker.committee_id) != INSIDE:
+                # Staff numbers are unique city-wide, so one in use outside the actor's scope cannot be taken; the
+                # answer says only that, a conflict, never where it is used (issue 13).
                 self._cell_error(sheet, row.number, sheet.column("code"), code, _(
-                    "This staff number belongs to a worker of another unit."), self.headers)
+                    "This staff number is already in use; check it."), self.headers)
                 continue
             fields = _fields(row, {"code": "code", "committee_code": "committee_id", "name": "name",
                                    "position": "position", "hired_on": "hired_on", "left_on": "left_on"})

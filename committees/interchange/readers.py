@@ -33,6 +33,7 @@ from portal.core.spreadsheets import (
     sheet_rows,
     visible_sheets,
 )
+from portal.core.wording import sentences
 
 SUFFIXES = (".xlsx", ".csv", ".zip")
 logger = logging.getLogger(__name__)
@@ -68,8 +69,8 @@ def _csv_rows(text: IO[str], name: str) -> Rows:
         for number, cells in enumerate(reader, start=1):  # noqa: B007 - the number is read after a failure
             yield number, [csv_unneutralise(cell) for cell in cells]
     except UnicodeDecodeError as exc:
-        after = " " + _("(after row {row})").format(row=number) if number else ""
-        raise UnreadableFile(_encoding_message(name) + after) from exc
+        after = _("(after row {row})").format(row=number) if number else ""
+        raise UnreadableFile(sentences(_encoding_message(name), after)) from exc
     except csv.Error as exc:
         raise UnreadableFile(_csv_message(name, number + 1)) from exc
 

@@ -1,20 +1,17 @@
-import unicodedata
-
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from portal.accounts.roles import ROLE_LEVEL, Role
-
-# Scripts whose names are written family name first, without a space (Unicode character names' prefixes).
-_CJK_SCRIPTS = ("CJK ", "HANGUL ", "HIRAGANA ", "KATAKANA ")
+from portal.core.text import is_cjk
 
 
 def _has_cjk(text: str) -> bool:
     """Whether `text` holds a Chinese, Japanese or Korean character (a Han ideograph, kana or hangul)."""
-    return any(unicodedata.name(char, "").startswith(_CJK_SCRIPTS) for char in text)
+    return any(is_cjk(char) for char in text)
 
 
 class User(AbstractUser):
@@ -87,6 +84,17 @@ class User(AbstractUser):
         if _has_cjk(last) or _has_cjk(first):
             return f"{last}{first}"
         return super().get_full_name()
+
+    @property
+    def name_with_unit(self) -> str:
+        """The one way to show a person of a unit: "王芳（外滩街道）" in Chinese, "Wang Fang (外滩街道)" in English, in the
+        active language; the username stands in for a missing name, and a person without a unit (an administrator)
+        is their name alone. Reads the unit like `unit_name` (select the user's units with the row)."""
+        person = self.get_full_name() or self.username
+        unit = self.unit_name
+        if not unit:
+            return person
+        return pgettext("a person of a unit", "%(person)s (%(unit)s)") % {"person": person, "unit": unit}
 
     def clean(self) -> None:
         super().clean()

@@ -43,6 +43,8 @@ _VIEW_TASKS = _perms("tasks_registry", "view", ("tasklist", "taskitem", "dispatc
 _FILE_REQUESTS = _perms("tasks_registry", "add change comment", ("admissionrequest",))
 _REVIEW_REQUESTS = {"tasks_registry.review_admissionrequest"}
 _DISPATCH = {"tasks_registry.add_dispatch", "tasks_registry.dispatch_taskitem"}
+# A committee signs for what it receives (签收) and reports it done with the hours it took (办结), issue 15.
+_ACT_ON_DISPATCHES = {"tasks_registry.receive_dispatch", "tasks_registry.complete_dispatch"}
 _VIEW_CERTIFICATES = _perms("certificates", "view", ("certificatetype", "registration", "sealuse"))
 _KEEP_LISTS = (_perms("tasks_registry", "add change", ("tasklist", "taskitem"))
                | {"tasks_registry.publish_tasklist", "tasks_registry.exit_taskitem"})
@@ -83,7 +85,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _VIEW_CERTIFICATES | _VIEW_CALENDAR
     ),
     Role.COMMITTEE: frozenset(_VIEW_ORG | _VIEW_INDICATORS | _VIEW_TASKS | _VIEW_CERTIFICATES
-                              | {"tasks_registry.add_violationreport"}
+                              | {"tasks_registry.add_violationreport"} | _ACT_ON_DISPATCHES
                               | {"certificates.add_registration", "certificates.void_registration",
                                  "certificates.add_sealuse"} | _VIEW_CALENDAR),
 }

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.audit import audit, snapshot
+from portal.core.forms import guard_free_text
 from portal.core.models import (
     AuditEntry,
     CommitteeGroupObjectPermission,
@@ -40,9 +41,21 @@ class QueryInitialMixin:
         return initial
 
 
-class AuditedAdminMixin:
+class FreeTextAdminMixin:
+    """A repair in the admin is input like any other: its free-text fields refuse control and bidirectional
+    formatting characters and have a length limit, as every form's (portal.core.forms.guard_free_text; issue 13)."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None:
+            guard_free_text(field)
+        return field
+
+
+class AuditedAdminMixin(FreeTextAdminMixin):
     """A superuser's repair in the admin leaves an audit entry like every other write: who, before and after
-    (action "<model>.admin_add" / "admin_change" / "admin_delete"), in the admin's own transaction."""
+    (action "<model>.admin_add" / "admin_change" / "admin_delete"), in the admin's own transaction. Its free text
+    is checked (FreeTextAdminMixin)."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         stored = type(obj)._default_manager.filter(pk=obj.pk).first() if change else None
@@ -87,7 +100,7 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(FreeTextAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "user", "text", "read_at"]
     search_fields = ["text", "user__username"]
     list_select_related = ["user"]
@@ -95,7 +108,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubmissionToken)
-class SubmissionTokenAdmin(admin.ModelAdmin):
+class SubmissionTokenAdmin(FreeTextAdminMixin, admin.ModelAdmin):
     """A stuck one-submit token (a form submitted once, its result kept for a repeat) can be deleted here."""
 
     list_display = ["created_at", "user", "path", "result_url"]
@@ -104,7 +117,7 @@ class SubmissionTokenAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-class _GrantAdmin(admin.ModelAdmin):
+class _GrantAdmin(FreeTextAdminMixin, admin.ModelAdmin):
     """A django-guardian object permission on a district, street or committee (one user or group, one unit)."""
 
     list_select_related = ["permission__content_type", "content_object"]

@@ -5,10 +5,11 @@ import re
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, transaction
+from django.core.validators import MaxLengthValidator
+from django.db import DatabaseError, models, transaction
 from django.db.models import F, ProtectedError, Q, UniqueConstraint
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.constraints import BaseConstraint
@@ -25,10 +26,18 @@ from portal.core.audit import snapshot
 from portal.core.error_pages import csrf_failure_message
 from portal.core.exceptions import DomainError
 from portal.core.fields import CodeField
+from portal.core.forms import TEXT_MAX_LENGTH
 from portal.core.models import AuditEntry
 from portal.core.scoping import ScopedModel, action_spec, may_ever
 from portal.core.services import record_written
-from portal.core.text import InvalidText, invalid_text_message, normalise, normalise_search
+from portal.core.text import (
+    InvalidText,
+    check_free_text,
+    invalid_text_message,
+    normalise,
+    normalise_person_name,
+    normalise_search,
+)
 
 # netbox's HTTP_ACTIONS: which role permission and grant each method needs.
 HTTP_ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change", "PATCH": "change",
@@ -240,6 +249,73 @@ class NormalisedCharField(serializers.CharField):
         return super().run_validation(normalised_input(data, search=self.search))
 
 
+class PersonNameField(serializers.CharField):
+    """A person's name, written one way before any other check (portal.core.text.normalise_person_name: "张 三" is
+    张三); free text otherwise (FreeTextMixin refuses a control character). The form's is portal.core.forms."""
+
+    def run_validation(self, data: Any = empty) -> Any:
+        return super().run_validation(normalise_person_name(data) if isinstance(data, str) else data)
+
+
+class FreeTextValidator:
+    """A serializer field's validator: `check_free_text` on its text (portal.core.text), the error named on the
+    field (code "invalid_text"). `multiline`: tabs and line breaks are allowed inside."""
+
+    def __init__(self, *, multiline: bool) -> None:
+        self.multiline = multiline
+
+    def __call__(self, value: Any) -> None:
+        if isinstance(value, str):
+            try:
+                check_free_text(value, multiline=self.multiline)
+            except InvalidText as error:
+                raise ValidationError(invalid_text_message(error), code="invalid_text") from error
+
+
+def guard_free_text(field: serializers.Field, *, multiline: bool = True) -> None:
+    """Make a writable free-text field (a CharField other than NormalisedCharField, or a list of them) refuse
+    control and bidirectional formatting characters; give any writable text field (codes too) TEXT_MAX_LENGTH (in
+    the OpenAPI schema too, as maxLength) when it has no limit."""
+    if isinstance(field, serializers.ListField):
+        guard_free_text(field.child, multiline=multiline)
+        return
+    if not isinstance(field, serializers.CharField) or field.read_only:
+        return
+    if not isinstance(field, NormalisedCharField) and not any(
+            isinstance(validator, FreeTextValidator) for validator in field.validators):
+        field.validators.append(FreeTextValidator(multiline=multiline))
+    if field.max_length is None:
+        field.max_length = TEXT_MAX_LENGTH
+        message = field.error_messages["max_length"].format(max_length=TEXT_MAX_LENGTH)
+        field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH, message=message))
+
+
+class FreeTextMixin:
+    """For any serializer that takes input: every free-text field refuses control and bidirectional formatting
+    characters and has a length limit (guard_free_text; issue 13). Tabs and line breaks are allowed inside, except
+    in a field read from a model's CharField (a name, a title: one line). NormalisedCodesMixin and so
+    ValidatedModelSerializer include it; an input serializer is an InputSerializer."""
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()  # type: ignore[misc]
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        for field in fields.values():
+            model_field = None
+            if model is not None and isinstance(getattr(field, "source", None), str):
+                try:
+                    model_field = model._meta.get_field(field.source)
+                except FieldDoesNotExist:  # a property, a method, "*": no model field
+                    model_field = None
+            one_line = isinstance(model_field, models.CharField)
+            guard_free_text(field, multiline=not one_line)
+        return fields
+
+
+class InputSerializer(FreeTextMixin, serializers.Serializer):
+    """The input of a write that is not a plain save (a reason, a comment, a registration): its free text checked
+    (FreeTextMixin)."""
+
+
 class NormalisedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related row named by its key (a committee's or a street's code, an id) read in its canonical form: a
     full-width or pasted code finds the same row."""
@@ -248,11 +324,11 @@ class NormalisedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(normalised_input(data))
 
 
-class NormalisedCodesMixin:
+class NormalisedCodesMixin(FreeTextMixin):
     """For a ModelSerializer: codes read in their canonical form. The model's CodeFields (codes, staff numbers,
     item numbers: portal.core.fields) are NormalisedCharField, with the model's length and validators, and related
-    rows are named by keys read in their canonical form (NormalisedPrimaryKeyRelatedField, one or many).
-    ValidatedModelSerializer has it; a plain ModelSerializer that writes adds it."""
+    rows are named by keys read in their canonical form (NormalisedPrimaryKeyRelatedField, one or many). Free text
+    is checked (FreeTextMixin). ValidatedModelSerializer has it; a plain ModelSerializer that writes adds it."""
 
     serializer_related_field = NormalisedPrimaryKeyRelatedField
     serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, CodeField: NormalisedCharField}

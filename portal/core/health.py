@@ -119,3 +119,8 @@ def health(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "down", "checks": checks}, status=503)
     degraded = any(check["status"] == "down" for check in checks.values())
     return JsonResponse({"status": "degraded" if degraded else "ok", "checks": checks})
+
+
+# /health/ reads no session: SessionTimeoutMiddleware (portal/accounts/sessions.py) leaves it alone, so that it
+# answers within its deadline while the database, where sessions are kept, is down.
+health.session_free = True  # type: ignore[attr-defined]

@@ -14,13 +14,25 @@ plausible reading and is refused, named (`InvalidText`), as is a lone surrogate 
 UTF-8 text, nor PostgreSQL, can hold). `normalise_search` does the same for a search, whose
 tabs and line breaks read as spaces.
 
+`normalise_person_name` writes a person's name one way (issue 15): "张 三" is 张三, as a Chinese name is written (no
+space between its characters), while "Anna  Schmidt" keeps one space; a search for a name compares `search_key`s, so
+"张三" finds a "张 三" stored before.
+
 Only codes, ID numbers, staff numbers and searches are normalised: NFKC would turn the full-width punctuation of
-a Chinese name or description (，（）：) into ASCII, so free text is stored as typed.
+a Chinese name or description (，（）：) into ASCII, so free text is stored as typed. `check_free_text` refuses in
+free text (names, titles, descriptions, reasons) what no one types and what misleads a reader (issue 13): a control
+character (ESC, U+0001…; tabs and line breaks only where the text has several lines), a bidirectional override,
+embedding, isolate or mark (U+202E turns "txt.exe" into what reads as "exe.txt"), a lone surrogate. Every form
+(portal.core.forms.FreeTextFormMixin) and serializer (portal.core.api.FreeTextMixin) checks every free-text field
+with it.
 """
 
 import unicodedata
 
-__all__ = ["InvalidText", "character_name", "invalid_text_message", "normalise", "normalise_or_none", "normalise_search"]
+__all__ = [
+    "BIDI_CONTROLS", "InvalidText", "character_name", "check_free_text", "invalid_text_message", "is_cjk", "normalise",
+    "normalise_or_none", "normalise_person_name", "normalise_search", "search_key",
+]
 
 # Whitespace a pasted multi-line text may hold inside; at the ends it is trimmed like any space.
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
@@ -87,9 +99,68 @@ def normalise_search(text: str) -> str:
     return " ".join(normalise(text, multiline=True).split())
 
 
+# Unicode's bidirectional formatting characters: the embeddings and overrides (LRE RLE PDF LRO RLO), the isolates
+# (LRI RLI FSI PDI) and the marks (LRM RLM ALM). Invisible, they reorder what is shown around them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def check_free_text(text: str, *, multiline: bool = False) -> None:
+    """Refuse in a name or a description what no one types (see the module's docstring): a control character (tab,
+    CR and LF only when `multiline`), a bidirectional formatting character (BIDI_CONTROLS), a lone surrogate. The
+    text is not changed: free text is stored as typed.
+
+    Raises: InvalidText naming the first such character.
+    """
+    for character in text:
+        if character in BIDI_CONTROLS:
+            raise InvalidText(character)
+        category = unicodedata.category(character)
+        if category == "Cs" or (category == "Cc" and not (multiline and character in _ALLOWED_CONTROLS)):
+            raise InvalidText(character)
+
+
 def invalid_text_message(error: InvalidText) -> str:
     """The message for the user, in the active language: which character, and what to do."""
     from django.utils.translation import gettext as _
 
     return _("The text holds an invisible or control character ({character}) that cannot be read. "
              "Type it again, or paste it as plain text.").format(character=str(error))
+
+
+# Scripts whose words are written without spaces between them (Unicode character names' prefixes): Chinese, Japanese
+# and Korean names are written family name first, without a space ("王芳").
+_CJK_SCRIPTS = ("CJK ", "HANGUL ", "HIRAGANA ", "KATAKANA ")
+# The dots between the parts of a transcribed name (买买提·艾力): written without spaces around them, like the name.
+_NAME_DOTS = frozenset("\u00b7\u2027\u30fb\u2022\uff65")
+
+
+def is_cjk(character: str) -> bool:
+    """Whether `character` is a Chinese, Japanese or Korean one (a Han ideograph, kana or hangul)."""
+    return unicodedata.name(character, "").startswith(_CJK_SCRIPTS)
+
+
+def _written_together(before: str, after: str) -> bool:
+    """Whether a space between these two characters of a name is none of the name's: both are CJK (or a name's dot)."""
+    return all(is_cjk(char) or char in _NAME_DOTS for char in (before, after))
+
+
+def normalise_person_name(text: str) -> str:
+    """A person's name as typed, written one way: every run of spaces (the ideographic space U+3000 and the no-break
+    space too) is one space, or none between two CJK characters (or a name's dot), and none at the ends; invisible
+    zero-width characters (U+200B, U+FEFF) are gone. "张 三" -> "张三", "买买提 · 艾力" -> "买买提·艾力",
+    " Anna  Schmidt " -> "Anna Schmidt". Unlike `normalise`, no NFKC: full-width punctuation stays as typed. Control
+    and bidirectional formatting characters are left for check_free_text to refuse."""
+    kept = "".join(" " if unicodedata.category(char) == "Zs" else char for char in text
+                   if unicodedata.category(char) != "Cf" or char in BIDI_CONTROLS)
+    name = ""
+    for word in kept.split(" "):
+        if word:
+            name += word if not name or _written_together(name[-1], word[0]) else f" {word}"
+    return name
+
+
+def search_key(text: str) -> str:
+    """What a name search compares (`normalise_person_name`, then no space at all), so a search for "张三" finds
+    "张 三" stored before names were normalised, and "Anna Schmidt" finds "Anna  Schmidt". Compare it with the
+    stored text without its spaces (django.db.models.functions.Replace)."""
+    return normalise_person_name(text).replace(" ", "")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.forms import YearForm
@@ -18,7 +19,8 @@ from committees.models import Committee, District, Street
 from portal.core.exceptions import DomainError
 from portal.core.scoping import CITY, may_ever, own_level, unit_of
 from portal.core.spreadsheets import Rate, write_table, xlsx_response
-from portal.core.views import get_scoped_or_404, paginate, require_perm, save_form
+from portal.core.views import get_scoped_or_404, paginate, require_perm, save_form, template_for
+from portal.dashboards.runs import status_response
 from portal.indicators import selectors, services
 from portal.indicators.forms import TargetForm
 from portal.indicators.models import ComputationRun, Result, Target
@@ -51,10 +53,20 @@ def _district_code(scope: str, unit: Model | None) -> str | None:
             "committee": getattr(getattr(unit, "street", None), "district_id", None)}[scope]
 
 
-def _year(request: HttpRequest, years: list[int]) -> int:
-    """`?year=`, read by the one year parser (YEAR_MIN to YEAR_MAX); without one, or out of range, the latest
-    year with results (this year when there is none)."""
-    return YearForm.year_or(request.GET, years[-1] if years else timezone.localdate().year)
+def _unit_committees(scope: str, code: str) -> dict[str, str]:
+    """The Committee lookups that select a unit's committees (none: the city's)."""
+    return {} if scope == "city" else {_COMMITTEES_OF[scope]: code}
+
+
+def _year(request: HttpRequest, history: list[Result]) -> tuple[int, selectors.Coverage | None]:
+    """`?year=`, read by the one year parser (YEAR_MIN to YEAR_MAX); without one, or out of range, the default
+    year (selectors.default_year: the latest year with results complete enough to read; this year when no
+    year has results). With it, how many of the unit's committees have a record for that year, from the same
+    stored results as the figures (`history`, the unit's rows: no query; None for a year without results)."""
+    coverage = selectors.record_coverage(history)
+    asked = YearForm.year_or(request.GET, None)
+    year = asked or selectors.default_year(sorted({r.year for r in history}), coverage) or timezone.localdate().year
+    return year, coverage.get(year)
 
 
 @login_required
@@ -80,19 +92,19 @@ def dashboard(request: HttpRequest, scope: str, code: str) -> HttpResponse:
     code = CITY_CODE if scope == "city" else code
     history = selectors.unit_results(scope, code)
     years = sorted({r.year for r in history})
-    year = _year(request, years)
+    year, coverage = _year(request, history)
     district_code = _district_code(scope, unit)
     # A year without results (never computed, or before the records begin): an empty state that says so and
     # links the years that have results, instead of cards of dashes (issue 12).
     has_results = year in years
     targets = selectors.targets_for(request.user, district_code)
-    cards = selectors.cards(history, targets, year) if has_results else []
+    cards = selectors.cards(history, targets, year, scope) if has_results else []
     children = selectors.child_results(request.user, scope, code, year) if has_results else []
     child_scope = selectors.CHILD_SCOPE.get(scope)
     run = selectors.latest_run(year)
     context: dict[str, Any] = {
         "scope": scope, "code": code, "unit": unit, "year": year, "years": years, "has_results": has_results,
-        "cards": cards,
+        "cards": cards, "coverage": coverage,
         "child_scope": child_scope, "child_table": _child_table(children, child_scope), "run": run,
         # A run that changed nothing leaves the rows as they were: the last finished run says when.
         "computed_at": run.finished_at if run and run.status == ComputationRun.Status.DONE else
@@ -103,8 +115,10 @@ def dashboard(request: HttpRequest, scope: str, code: str) -> HttpResponse:
     }
     if has_results and scope in ("district", "street"):
         context["shortfalls"] = selectors.shortfall_tables(request.user, year, district_code,
-                                                            **{_COMMITTEES_OF[scope]: code})
-    return render(request, "dashboards/indicators.html", context)
+                                                            **_unit_committees(scope, code))
+    # After a recompute the page asks for its figures again (hx-get on #dashboard-body): only that part.
+    return render(request, template_for(request, "dashboards/indicators.html", "dashboards/_indicators_body.html"),
+                  context)
 
 
 def _child_name(result: Result, child_scope: str) -> str:
@@ -113,12 +127,21 @@ def _child_name(result: Result, child_scope: str) -> str:
 
 
 def _child_table(children: list[Result], child_scope: str | None) -> list[dict]:
-    """One row per child unit: its name and each indicator's result."""
+    """One row per child unit: its name and each indicator's result (None: "—", also for a committee
+    indicator of a unit without any annual record for the year, which has no data rather than a count of 0)."""
     rows: dict[str, dict] = {}
+    empty = selectors.without_records(children)
     for result in children:
         row = rows.setdefault(result.code, {"code": result.code, "name": _child_name(result, child_scope), "results": {}})
-        row["results"][result.indicator] = result
+        if not _no_data(result, empty):
+            row["results"][result.indicator] = result
     return [{**row, "cells": [row["results"].get(i.code) for i in INDICATORS]} for row in rows.values()]
+
+
+def _no_data(result: Result, empty: set[str]) -> bool:
+    """A committee indicator of a unit without any annual record for the year (selectors.without_records):
+    its tables and bars show "—", not 0 (issue 15: a district that holds no data has no count)."""
+    return result.code in empty and BY_CODE[result.indicator].committee_scope
 
 
 def _chart_data(cards: list, children: list[Result], child_scope: str | None, scope: str) -> dict:
@@ -128,9 +151,11 @@ def _chart_data(cards: list, children: list[Result], child_scope: str | None, sc
         for result in children:
             links[result.code] = reverse("dashboards:indicators", kwargs={"scope": child_scope, "code": result.code})
     bars: dict[str, list] = {}
+    empty = selectors.without_records(children)
     for result in children:
         bars.setdefault(result.indicator, []).append({
-            "code": result.code, "name": _child_name(result, child_scope), "value": result.value,
+            "code": result.code, "name": _child_name(result, child_scope),
+            "value": None if _no_data(result, empty) else result.value,
             "url": links.get(result.code)})
     return {
         "trends": {card.indicator.code: {"years": [y for y, _v in card.trend], "values": [v for _y, v in card.trend],
@@ -152,22 +177,20 @@ def recompute(request: HttpRequest) -> HttpResponse:
     try:
         run = services.request_recompute(year=year, actor=request.user, trigger=ComputationRun.Trigger.BUTTON)
     except DomainError as refusal:
-        return render(request, "dashboards/_run_status.html", {"run": None, "year": year, "can_recompute": True,
-                                                               "notice": refusal.message})
+        return status_response(request, None, year=year, can_recompute=True, notice=refusal.message)
     run.refresh_from_db()  # on the embedded default the run has already happened, in this request
-    return render(request, "dashboards/_run_status.html", {"run": run, "year": year, "can_recompute": True})
+    return status_response(request, run, year=year, can_recompute=True)
 
 
 @login_required
 def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status the button polls while its run is in flight; the answer that ends the polling says how the
+    run ended and, when it ended well, has the dashboard fetch its new figures."""
     require_perm(request, ComputationRun, "view")
     run = ComputationRun.objects.filter(pk=pk).first()
     if run is None:
         raise PermissionDenied
-    response = render(request, "dashboards/_run_status.html", {
-        "run": run, "year": run.year, "can_recompute": may_ever(request.user, ComputationRun, "add"),
-        "finished_now": not run.in_flight})
-    return response
+    return status_response(request, run, year=run.year, can_recompute=may_ever(request.user, ComputationRun, "add"))
 
 
 @login_required
@@ -176,13 +199,14 @@ def export(request: HttpRequest, scope: str, code: str, table: str) -> HttpRespo
     unit = _unit(request, scope, code)
     code = CITY_CODE if scope == "city" else code
     history = selectors.unit_results(scope, code)
-    year = _year(request, sorted({r.year for r in history}))
-    if table == "results":
+    year, _coverage = _year(request, history)
+    child_scope = selectors.CHILD_SCOPE.get(scope)
+    if table == "results":  # the year's only, as its file name says (issue 15)
         header = [_("Indicator"), _("Year"), _("Numerator"), _("Denominator"), _("Value"), _("Missing records")]
+        order = {indicator.code: n for n, indicator in enumerate(INDICATORS)}
         body = [[str(BY_CODE[r.indicator].name), r.year, r.numerator, r.denominator, _rate_or_count(r), r.missing]
-                for r in history]
-    elif table == "children":
-        child_scope = selectors.CHILD_SCOPE.get(scope)
+                for r in sorted((r for r in history if r.year == year), key=lambda r: order[r.indicator])]
+    elif table == "children" and child_scope:
         header = [_("Code"), _("Name"), *[str(i.name) for i in INDICATORS]]
         body = [[row["code"], row["name"], *[_rate_or_count(cell) if cell else None for cell in row["cells"]]]
                 for row in _child_table(selectors.child_results(request.user, scope, code, year), child_scope)]
@@ -192,7 +216,21 @@ def export(request: HttpRequest, scope: str, code: str, table: str) -> HttpRespo
         header, body = _shortfall_sheet(table, rows)
     else:
         raise Http404
-    return xlsx_response(lambda target: write_table(target, table, header, body), f"{scope}-{code}-{year}-{table}.xlsx")
+    title = str(_SHEET_TITLES[child_scope] if table == "children" else _SHEET_TITLES[table])
+    return xlsx_response(lambda target: write_table(target, title, header, body), f"{scope}-{code}-{year}-{table}.xlsx")
+
+
+# The exports' sheet names, in the user's language (at most 31 characters, none of []:*?/\).
+_SHEET_TITLES = {
+    "results": pgettext_lazy("sheet", "Indicator results"),
+    "district": pgettext_lazy("sheet", "By district"),
+    "street": pgettext_lazy("sheet", "By street"),
+    "committee": pgettext_lazy("sheet", "By committee"),
+    "space": pgettext_lazy("sheet", "Below space standard"),
+    "oversized": pgettext_lazy("sheet", "Oversized committees"),
+    "missing": pgettext_lazy("sheet", "Without annual record"),
+    "fund": pgettext_lazy("sheet", "Work fund shortfalls"),
+}
 
 
 def _rate_or_count(result: Result) -> float | None:

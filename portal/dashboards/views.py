@@ -31,7 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
             streets=Count("street", distinct=True),
             with_record=Count("pk", filter=Q(years__year=latest_year), distinct=True),
         )
-        context["workers"] = CommunityWorker.objects.restrict(user).employed_on(today).count()
+        # A figure the role does not read (a department's staff see no worker) is left out, never shown as 0.
+        if may_ever(user, CommunityWorker, "view"):
+            context["workers"] = CommunityWorker.objects.restrict(user).employed_on(today).count()
         if level in ("street", "committee") or context["counts"]["committees"] <= HOME_LIST_LIMIT:
             listed = list(selectors.committee_list(actor=user).active_on(today)[:HOME_LIST_LIMIT])
             context["committees"] = selectors.attach_flags(listed)

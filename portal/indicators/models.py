@@ -77,6 +77,18 @@ class Target(ScopedModel):
         """The value as people read it: "90%" for a rate, "1" for a count (registry.target_display)."""
         return target_display(self.indicator, self.value) if self.indicator in BY_CODE else str(self.value)
 
+    @property
+    def level(self) -> str:
+        """The unit that set the target: "district", or "city" for the city's."""
+        return "district" if self.district_id else "city"
+
+    def judged_at(self, scope: str) -> bool:
+        """Whether a unit of `scope` passes or fails this target (issue 15). A rate's target holds for every
+        unit it covers (each committee's rate can reach 60%); a count's target is about the total of the unit
+        that set it (a district's "≥ 1 senior social worker" is the district's count, not each committee's),
+        so only that unit is judged on it."""
+        return BY_CODE[self.indicator].is_rate or scope == self.level
+
     def applies_to(self, year: int) -> bool:
         return self.year_from <= year and (self.year_to is None or year <= self.year_to)
 

@@ -5,6 +5,7 @@ is fixed. The numbers are the stored results, the same rows the API returns.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,14 @@ from portal.indicators.registry import BY_CODE, INDICATORS, Indicator
 
 CHILD_SCOPE = {"city": "district", "district": "street", "street": "committee"}
 SHORTFALL_LIMIT = 100  # rows a dashboard lists per shortfall table; the export has them all
+# The indicator whose denominator is the unit's committees with an annual record for the year
+# (services._COLUMNS: work_fund_coverage is fund_met / counted): 0 means the unit has no data that year.
+RECORDS_INDICATOR = "work_fund_coverage"
+# Issue 15, "the default year": a year is complete enough to read when at least this share of the unit's
+# committees (active on 31 December) have their annual record; the page says how many are missing when at least
+# NOTICE_SHARE of them have none. Used by `default_year` and `Coverage` only.
+READABLE_SHARE = 0.5
+NOTICE_SHARE = 0.1
 
 
 @dataclass
@@ -41,11 +50,63 @@ class Card:
     trend: list[tuple[int, float | None]] = field(default_factory=list)
     future_targets: list[tuple[Target, int, Projection | None]] = field(default_factory=list)
 
+    judged: bool = True  # False: the target is another level's total (Target.judged_at), shown without pass/fail
+
     @property
     def state(self) -> str:
         if self.target is None:
             return "none"
+        if not self.judged:
+            return "elsewhere"
         return {True: "met", False: "missed", None: "unknown"}[self.met]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many committees of a unit (active on 31 December of `year`) have an annual record for the year, as
+    its stored results count them (`record_coverage`)."""
+
+    year: int
+    committees: int
+    with_record: int
+
+    @property
+    def missing(self) -> int:
+        return self.committees - self.with_record
+
+    @property
+    def readable(self) -> bool:
+        """At least READABLE_SHARE of the committees have a record (a unit without committees: never)."""
+        return self.committees > 0 and self.with_record >= self.committees * READABLE_SHARE
+
+    @property
+    def notice(self) -> bool:
+        """Enough records are missing for the page to say so at the top (at least NOTICE_SHARE of them)."""
+        return self.missing > 0 and self.missing >= self.committees * NOTICE_SHARE
+
+
+def record_coverage(results: Iterable[Result]) -> dict[int, Coverage]:
+    """Each year's Coverage of one unit, by year, read from its stored results (`results`: the unit's rows over
+    the years, unit_results): the RECORDS_INDICATOR row's denominator is the committees with a record, its
+    `missing` the active ones without. No query, and the whole unit's count whoever reads it: the banner, the
+    default year and the figures all come from the same rows. A year without results has no Coverage."""
+    return {r.year: Coverage(r.year, (r.denominator or 0) + r.missing, r.denominator or 0)
+            for r in results if r.indicator == RECORDS_INDICATOR}
+
+
+def default_year(years: list[int], coverage: dict[int, Coverage]) -> int | None:
+    """The year a dashboard opens on (issue 15): the latest year with results whose data are complete enough
+    to read, i.e. at least READABLE_SHARE (half) of the unit's committees have an annual record for it
+    (`Coverage.readable`, from `record_coverage`), not the newest year in which one committee entered something. When no year
+    is, the latest year with results; None without any."""
+    readable = [year for year in years if year in coverage and coverage[year].readable]
+    return max(readable) if readable else max(years, default=None)
+
+
+def without_records(results: Iterable[Result]) -> set[str]:
+    """The codes of the units, among these results, with no annual record for the year: their committee
+    counts are no data ("—"), not 0 (a district that holds no data is not one with no senior social worker)."""
+    return {r.code for r in results if r.indicator == RECORDS_INDICATOR and not r.denominator}
 
 
 def unit_results(scope: str, code: str) -> list[Result]:
@@ -90,7 +151,10 @@ def project(points: list[tuple[int, float]], year: int, target: Target) -> Proje
                       met=bool(target.is_met_by(value)))
 
 
-def cards(results: list[Result], targets: list[Target], year: int) -> list[Card]:
+def cards(results: list[Result], targets: list[Target], year: int, scope: str) -> list[Card]:
+    """One card per indicator for the unit (`results`: its rows over the years, of level `scope`): the year's
+    value, the target that applies and whether it is met (only where the target is judged at this level), the
+    trend, and the projections towards later targets."""
     by_indicator: dict[str, list[Result]] = {}
     for result in results:
         by_indicator.setdefault(result.indicator, []).append(result)
@@ -102,6 +166,7 @@ def cards(results: list[Result], targets: list[Target], year: int) -> list[Card]
             continue
         current = next((r for r in rows if r.year == year), None)
         target = target_for(targets, indicator.code, year)
+        judged = target is None or target.judged_at(scope)
         trend = [(r.year, r.value) for r in rows]
         future = sorted({t.year_from for t in targets if t.indicator == indicator.code and t.year_from > last_year}
                         | {t.year_to for t in targets if t.indicator == indicator.code and t.year_to
@@ -109,11 +174,11 @@ def cards(results: list[Result], targets: list[Target], year: int) -> list[Card]
         future_targets = []
         for future_year in future:
             future_target = target_for(targets, indicator.code, future_year)
-            if future_target:
+            if future_target and future_target.judged_at(scope):
                 future_targets.append((future_target, future_year, project(trend, future_year, future_target)))
         made.append(Card(indicator=indicator, result=current, target=target,
-                         met=target.is_met_by(current.value) if target and current else None,
-                         trend=trend, future_targets=future_targets))
+                         met=target.is_met_by(current.value) if target and current and judged else None,
+                         trend=trend, future_targets=future_targets, judged=judged))
     return made
 
 

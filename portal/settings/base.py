@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "guardian",
     "axes",
+    "csp",
     "portal.core",
     "portal.accounts",
     "portal.dashboards",
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer, error pages included (settings/security.py).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # A NUL or another control character in the path or query: 400 before static files, sessions or views (issue 12).
     "portal.core.middleware.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Logs out a session 30 minutes idle or 12 hours old (portal/accounts/sessions.py): after auth, messages, htmx.
+    "portal.accounts.sessions.SessionTimeoutMiddleware",
     # A readable page for a GET on a POST-only address (require_POST's empty 405; issue 15).
     "portal.core.error_pages.MethodNotAllowedPageMiddleware",
     # Axes last: it turns a lockout raised during authentication into the lockout page.
@@ -160,7 +166,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-SESSION_COOKIE_AGE = 12 * 3600  # ASVS 3.3.2: re-authenticate after 12 hours
+# Sessions end after 30 minutes without a request and 12 hours after the log-in however active (ASVS 3.3.1,
+# 3.3.2): portal/accounts/sessions.py. The cookie lives as long as the longest session.
+PORTAL_SESSION_IDLE_SECONDS = env_int("PORTAL_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+PORTAL_SESSION_MAX_SECONDS = env_int("PORTAL_SESSION_MAX_HOURS", 12, minimum=1) * 3600
+SESSION_COOKIE_AGE = PORTAL_SESSION_MAX_SECONDS
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 
@@ -205,6 +215,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: no browsable HTML page, whose forms and filter drop-downs would list rows (issue 13). The OpenAPI
+    # docs (/api/docs/) describe the API; `?format=api` answers 404.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -5,11 +5,13 @@ from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest
 
+from portal.core.admin import FreeTextAdminMixin
+from portal.core.forms import FreeTextFormMixin
 from portal.workdays.models import CalendarDay, CalendarYear
 from portal.workdays.services import calendar_day_delete, calendar_day_problems, calendar_day_save, calendar_year_delete
 
 
-class CalendarDayAdminForm(forms.ModelForm):
+class CalendarDayAdminForm(FreeTextFormMixin, forms.ModelForm):
     """The service's rules said on the form (the admin shows no error save_model raises)."""
 
     class Meta:
@@ -26,7 +28,7 @@ class CalendarDayAdminForm(forms.ModelForm):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(FreeTextAdminMixin, admin.ModelAdmin):
     """Writes go through the services, audited like the page's."""
 
     form = CalendarDayAdminForm
@@ -46,7 +48,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(FreeTextAdminMixin, admin.ModelAdmin):
     """Marked loaded on the calendar page (the service checks the year's days are there); here only read or
     unmarked."""
 

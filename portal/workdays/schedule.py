@@ -38,6 +38,7 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from portal.core.wording import sentences
 from portal.workdays.choices import DayStatus
 from portal.workdays.models import CalendarDay, CalendarYear
 
@@ -209,7 +210,7 @@ class Deadline:
 
     def said(self, text: str) -> str:
         """`text` (which states this deadline), followed by the warning when there is one."""
-        return f"{text} {self.warning}" if self.warning else text
+        return sentences(text, self.warning)
 
 
 def deadline(start: datetime.date, working_days: int, *, day: datetime.date | None = None) -> Deadline:

@@ -5,11 +5,27 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from committees.models import Committee, Department
-from portal.core.api import NormalisedCharField, NormalisedCodesMixin, NormalisedPrimaryKeyRelatedField
-from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
+from portal.core.api import (
+    FreeTextMixin,
+    InputSerializer,
+    NormalisedCharField,
+    NormalisedCodesMixin,
+    NormalisedPrimaryKeyRelatedField,
+)
+from tasks_registry.models import (
+    MAX_HOURS_SPENT,
+    AdmissionRequest,
+    Dispatch,
+    RefusedDispatch,
+    TaskItem,
+    TaskList,
+    ViolationReport,
+)
+from tasks_registry.plausibility import admission_request_warnings
 from tasks_registry.selectors import dispatch_committees, filing_choices
 
 _TARGETS = ("committees", "streets")
@@ -37,13 +53,22 @@ class TaskItemSerializer(serializers.ModelSerializer):
 
 
 class DispatchSerializer(serializers.ModelSerializer):
+    """A dispatch, with the committee's receipt (签收) and report of it done (办结, with the hours it took)."""
+
     class Meta:
         model = Dispatch
-        fields = ["id", "item", "committee", "starts_on", "due_on", "note", "sent_by", "sent_at"]
+        fields = ["id", "item", "committee", "starts_on", "due_on", "note", "sent_by", "sent_at", "received_at",
+                  "received_by", "done_at", "done_by", "hours_spent"]
         read_only_fields = fields
 
 
-class DispatchInput(serializers.Serializer):
+class DispatchDoneInput(InputSerializer):
+    """办结: the hours the task really took, in all."""
+
+    hours_spent = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, max_value=MAX_HOURS_SPENT)
+
+
+class DispatchInput(InputSerializer):
     """A listed item (an id: one the sender may not send reads as 404) to committees the sender reaches
     (selectors.dispatch_committees; a committee outside reads as "does not exist", never as "forbidden").
     The committees are read in one query, with their streets (the guard reads each one's district)."""
@@ -65,10 +90,25 @@ class DispatchInput(serializers.Serializer):
         return [found[code] for code in wanted]
 
 
+class RefusedDispatchEntrySerializer(serializers.Serializer):
+    """A committee of a refused attempt (output only): its code, and its own reason (empty when the attempt's
+    reason is the whole answer)."""
+
+    committee = serializers.CharField(source="committee_id")
+    reason = serializers.CharField()
+
+
 class RefusedDispatchSerializer(serializers.ModelSerializer):
+    """One refused attempt; `committees`: those of it the reader may see (selectors.refused_dispatches), each
+    with its own reason (empty: the attempt's `reason` is the whole answer). `reason`: what concerned the whole
+    attempt; blank when only committees were at fault, each with its own."""
+
+    committees = RefusedDispatchEntrySerializer(source="visible_entries", many=True, read_only=True)
+
     class Meta:
         model = RefusedDispatch
-        fields = ["id", "committee", "item", "title", "year", "reason", "attempted_by", "attempted_at"]
+        fields = ["id", "committees", "item", "title", "year", "starts_on", "due_on", "reason", "attempted_by",
+                  "attempted_at"]
         read_only_fields = fields
 
 
@@ -77,14 +117,21 @@ class AdmissionRequestSerializer(NormalisedCodesMixin, serializers.ModelSerializ
     the applicant may target (others read as "does not exist"), named by codes read in their canonical form."""
 
     number = serializers.CharField(read_only=True)
+    # Plausibility (issue 15): what the page says after saving (a start years ahead…), never a refusal.
+    warnings = serializers.SerializerMethodField()
 
     class Meta:
         model = AdmissionRequest
         fields = ["id", "number", "applicant", "district", "department", "street", "title", "category", "legal_basis",
                   "description", "scope", "committees", "streets", "hours_per_month", "forms", "systems", "needs_seal",
-                  "starts_on", "ends_on", "status", "submitted_at", "review_due_on", "decided_at", "filed_item"]
+                  "starts_on", "ends_on", "status", "submitted_at", "review_due_on", "decided_at", "filed_item",
+                  "warnings"]
         read_only_fields = ["applicant", "district", "department", "street", "status", "submitted_at", "review_due_on",
                             "decided_at", "filed_item"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_warnings(self, request: AdmissionRequest) -> list[str]:
+        return admission_request_warnings(request)
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
@@ -109,11 +156,11 @@ class AdmissionRequestSerializer(NormalisedCodesMixin, serializers.ModelSerializ
         return attrs
 
 
-class ReasonInput(serializers.Serializer):
+class ReasonInput(InputSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class CommentInput(serializers.Serializer):
+class CommentInput(InputSerializer):
     text = serializers.CharField(max_length=2000)
 
 
@@ -124,7 +171,7 @@ class RequestEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
-class ViolationReportSerializer(serializers.ModelSerializer):
+class ViolationReportSerializer(FreeTextMixin, serializers.ModelSerializer):
     """A report as its district, street and committee read it (and the input of filing one)."""
 
     class Meta:
@@ -142,7 +189,7 @@ class DepartmentReportSerializer(ViolationReportSerializer):
         read_only_fields = fields
 
 
-class ReportCommentInput(serializers.Serializer):
+class ReportCommentInput(InputSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 

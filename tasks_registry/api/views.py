@@ -18,6 +18,7 @@ from portal.core.scoping import may_ever
 from tasks_registry import filtersets
 from tasks_registry.api import serializers
 from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, TaskItem, TaskList, ViolationReport
+from tasks_registry.selectors import refused_dispatches
 from tasks_registry.services.admission import (
     admission_request_approve,
     admission_request_comment,
@@ -27,7 +28,7 @@ from tasks_registry.services.admission import (
     admission_request_submit,
     admission_request_update,
 )
-from tasks_registry.services.dispatch import dispatch_send
+from tasks_registry.services.dispatch import dispatch_complete, dispatch_receive, dispatch_send
 from tasks_registry.services.reports import (
     violation_report_accept,
     violation_report_close,
@@ -59,7 +60,9 @@ class TaskItemViewSet(ScopedReadViewSet):
 
 
 class DispatchViewSet(ScopedReadViewSet):
-    """Dispatches in scope. POST sends a listed item to committees: 201, or 400 with the refusal's reason."""
+    """Dispatches in scope. POST sends a listed item to committees: 201, or 400 with the refusal's reasons by
+    field (`fields`: item, starts_on, due_on, committees). A committee's staff sign for one (`receive`) and
+    report it done with the hours it took (`complete`)."""
 
     queryset = Dispatch.objects.all()
     serializer_class = serializers.DispatchSerializer
@@ -73,12 +76,31 @@ class DispatchViewSet(ScopedReadViewSet):
                              starts_on=data["starts_on"], due_on=data["due_on"], note=data["note"])
         return Response(self.get_serializer(sent, many=True).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def receive(self, request: Request, pk: str) -> Response:
+        """签收: 404 for a dispatch the user may not sign for (another committee's, or signed for already)."""
+        return Response(self.get_serializer(dispatch_receive(actor=request.user, pk=self.get_object().pk)).data)
+
+    @extend_schema(request=serializers.DispatchDoneInput)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        """办结 with `hours_spent`: 404 for one not signed for, done already, or another committee's."""
+        data = _valid(serializers.DispatchDoneInput, request)
+        done = dispatch_complete(actor=request.user, pk=self.get_object().pk, hours_spent=data["hours_spent"])
+        return Response(self.get_serializer(done).data)
+
 
 class RefusedDispatchViewSet(ScopedReadViewSet):
+    """Refused attempts, one per attempt, with the committees of it the user may see."""
+
     queryset = RefusedDispatch.objects.all()
     serializer_class = serializers.RefusedDispatchSerializer
     filterset_class = filtersets.RefusedDispatchFilterSet
     lookup_value_regex = r"\d+"
+
+    def get_queryset(self):  # noqa: ANN201
+        return refused_dispatches(actor=self.request.user)
 
 
 class AdmissionRequestViewSet(ScopedReadViewSet):

@@ -122,6 +122,9 @@ class TaskItem(ScopedModel):
     systems = models.TextField(_("information systems"), blank=True)
     needs_seal = models.BooleanField(_("needs the committee's seal"), default=False)
     admitted_from = models.CharField(_("admitted from request"), max_length=40, blank=True)
+    # 上年结转: the item of the year before this one was carried from (services.lists.task_list_carry).
+    carried_from = models.ForeignKey("self", verbose_name=_("carried from"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="carried_to")
     exited_at = models.DateField(_("exited on"), null=True, blank=True)
     exit_reason = models.TextField(_("exit reason"), blank=True)
 
@@ -175,6 +178,14 @@ class TaskItem(ScopedModel):
         # The constraint task_item_exit_has_reason holds it in the database; here it is said on the field.
         if self.exited_at is not None and not self.exit_reason:
             raise ValidationError({"exit_reason": _("An item that exits the list needs a reason.")})
+
+    @property
+    def origin(self) -> str:
+        """Where the item came from, as the list page shows it: "carried" (上年结转: carried from last year's
+        list), "admitted" (申报批准: filed by an approved admission request) or "added" (新增: entered on this list)."""
+        if self.carried_from_id is not None:
+            return "carried"
+        return "admitted" if self.admitted_from else "added"
 
     def has_exited_on(self, day: datetime.date) -> bool:
         return self.exited_at is not None and self.exited_at <= day

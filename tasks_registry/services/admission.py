@@ -46,6 +46,7 @@ Status, Kind = RequestStatus, RequestEventKind
 REQUEST_FIELDS = ("title", "category", "legal_basis", "description", "scope", "hours_per_month", "forms", "systems",
                   "needs_seal", "starts_on", "ends_on")
 _TARGETS = ("committees", "streets")
+_SCOPE_OF_TARGETS = {"committees": RequestScope.COMMITTEES, "streets": RequestScope.STREETS}
 
 
 def _locked(actor: User, action: str, pk: int) -> AdmissionRequest:
@@ -58,20 +59,25 @@ def _event(request: AdmissionRequest, actor: User, kind: str, text: str = "") ->
 
 
 def _write(request: AdmissionRequest, data: Mapping[str, Any]) -> None:
+    """The fields and targets given in `data`; the targets the scope does not use are cleared (committees kept
+    only for scope "committees", streets only for "streets"), whatever a form hidden by the page still sent."""
     for field in REQUEST_FIELDS:
         if field in data:
             setattr(request, field, data[field])
     request.full_clean()
     request.save()
     for field in _TARGETS:
-        if field in data:
+        if _SCOPE_OF_TARGETS[field] != request.scope:
+            getattr(request, field).clear()
+        elif field in data:
             getattr(request, field).set(data[field] or [])
 
 
 @transaction.atomic
 def admission_request_create(*, actor: User, data: Mapping[str, Any]) -> AdmissionRequest:
     """File a draft request in the actor's district (and department), from REQUEST_FIELDS and the targets
-    (`committees`, `streets`, already chosen among those the actor may target) in `data`.
+    (`committees`, `streets`, already chosen among those the actor may target) in `data`; only the scope's
+    targets are kept (committees for scope "committees", streets for "streets").
 
     Side effects: the request, its targets and its first "created" event; an audit entry.
     Raises: PermissionDenied without the role permission or outside any district; ValidationError.

@@ -17,6 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from portal.core.audit import audit, snapshot
@@ -44,8 +45,8 @@ from tasks_registry.models import TaskItem, TaskList
 if TYPE_CHECKING:
     from portal.accounts.models import User
 
-__all__ = ["ITEM_FIELDS", "ItemError", "task_item_exit", "task_item_save", "task_list_carry", "task_list_create",
-           "task_list_import_items", "task_list_publish"]
+__all__ = ["ITEM_FIELDS", "Carried", "ItemError", "Renumbered", "carry_refusal", "task_item_exit", "task_item_save",
+           "task_list_carry", "task_list_create", "task_list_import_items", "task_list_publish"]
 
 # What a person types for an item (the rest is the list's, or the admission's: admitted_from, exited_*).
 ITEM_FIELDS = ("code", "title", "category", "responsible_unit", "legal_basis", "description", "frequency",
@@ -94,26 +95,117 @@ def task_list_publish(*, actor: User, pk: int) -> TaskList:
     return locked
 
 
-@transaction.atomic
-def task_list_carry(*, actor: User, pk: int) -> TaskList:
-    """Q4: start next year's list as a draft copy of this one (items that exited this year are left out).
+@dataclass(frozen=True)
+class Renumbered:
+    """An item of next year's draft that took a new number so that a carried item keeps its own."""
 
-    Side effects: the new list and its items; an audit entry. A second click waits for the lock, then
-    finds the copy made.
-    Raises: TaskList.DoesNotExist outside the lists the actor keeps; DomainError(code="exists").
+    title: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What carrying a list forward did: next year's draft, how many items it received, how many were there
+    already (the same number, or the same origin: carried from the same item or admitted by the same request),
+    and the draft's items that took a new number to make way (an approved request's item numbered like a
+    carried one)."""
+
+    draft: TaskList
+    carried: int
+    skipped: int
+    renumbered: tuple[Renumbered, ...] = ()
+
+
+def carry_refusal(task_list: TaskList) -> str | None:
+    """Why `task_list` cannot be carried into next year, or None: the next year's list of the same level and
+    district is published already (nothing can be merged into it). The list page's button and task_list_carry
+    ask this one rule (one query; a published list is everyone's to read, as on the public page)."""
+    year = task_list.year + 1
+    if TaskList.objects.published().filter(level=task_list.level, district_id=task_list.district_id,
+                                           year=year).exists():
+        return _("The list for {year} is published already: nothing can be carried into it. Add what it lacks by an "
+                 "admission request.").format(year=year)
+    return None
+
+
+@transaction.atomic
+def task_list_carry(*, actor: User, pk: int) -> Carried:
+    """Q4: carry this published list forward into next year's draft: started now, or merged into the draft
+    that exists already (an approved request for next year starts one holding its item). Items that exited this
+    year are left out; an item the draft holds already (carried from the same item, admitted by the same
+    request, or under the same number and not from a request) is not copied twice, so carrying twice adds
+    nothing the second time. A carried item keeps its number: a draft item of an approved request ("ZR001",
+    numbered by next year's own admissions) holding that number takes the next free one (the draft is not
+    published, so nobody has been sent it under its number yet).
+
+    Side effects: the draft (its `copied_from` set when it had none), the items carried, each with
+    `carried_from`, and the new numbers of the draft items that made way; an audit entry for the carry and one
+    per renumbered item. A second click waits for the locks, then finds the items there.
+    Raises: TaskList.DoesNotExist outside the published lists the actor keeps; DomainError(code="published")
+    when next year's list is published already (carry_refusal).
     """
     source = _lock_list(actor, "carry", pk)
     year = source.year + 1
-    if TaskList.objects.filter(level=source.level, district=source.district_id, year=year).exists():
-        raise DomainError(_("The list for {year} already exists.").format(year=year), code="exists")
-    draft = TaskList.objects.create(level=source.level, district_id=source.district_id, year=year, copied_from=source)
+    # get_or_create, not a look then a create: an approval filing next year's first item (admission._file) may
+    # start the draft at the same moment; the list's unique constraint makes one of the two wait, then find it.
+    found, started = TaskList.objects.get_or_create(level=source.level, district_id=source.district_id, year=year,
+                                                    defaults={"copied_from": source})
+    refusal = carry_refusal(source)
+    if refusal:
+        raise DomainError(refusal, code="published")
+    draft = _lock_list(actor, "change", found.pk)
+    if draft.copied_from_id is None:
+        draft.copied_from = source
+        draft.save(update_fields=["copied_from"])
+    # The draft is locked: neither an approval (admission._file) nor an edit changes its items meanwhile.
+    present = {item.code: item for item in draft.items.all()}
+    origins = {item.carried_from_id for item in present.values() if item.carried_from_id is not None}
+    requests = {item.admitted_from for item in present.values() if item.admitted_from}
     end = datetime.date(source.year, 12, 31)
-    TaskItem.objects.bulk_create([
-        TaskItem(task_list=draft, **{field: getattr(item, field) for field in _CARRIED})
-        for item in source.items.active_on(end).order_by("code")
-    ])
-    audit(actor=actor, action="tasklist.start_next_year", instance=draft, after={"from": source.pk})
-    return draft
+    incoming, skipped = [], 0
+    for item in source.items.active_on(end).order_by("code"):
+        if item.pk in origins or (item.admitted_from and item.admitted_from in requests):
+            skipped += 1
+            continue
+        there = present.get(item.code)
+        if there is not None and not _makes_way(there):  # the same number, not a request's: the same item
+            skipped += 1
+            continue
+        incoming.append(item)
+    taken = set(present) | {item.code for item in incoming}
+    renumbered = []
+    for item in incoming:
+        there = present.get(item.code)
+        if there is None:
+            continue
+        # Next year's admissions number from ZR001 again: this year's ZR001 and the draft's ZR001 are two tasks.
+        # The carried one keeps its number (what committees know it by); the draft's takes the next free one.
+        before = snapshot(there)
+        there.code = _next_admission_code(taken)
+        taken.add(there.code)
+        there.save(update_fields=["code"])
+        audit(actor=actor, action="taskitem.renumber", instance=there, before=before, after=snapshot(there))
+        renumbered.append(Renumbered(there.title, before["code"], there.code))
+    carried = [TaskItem(task_list=draft, carried_from=item, **{field: getattr(item, field) for field in _CARRIED})
+               for item in incoming]
+    TaskItem.objects.bulk_create(carried)
+    audit(actor=actor, action="tasklist.start_next_year", instance=draft,
+          after={"from": source.pk, "carried": [item.code for item in carried], "skipped": skipped,
+                 "renumbered": {moved.old: moved.new for moved in renumbered}, "merged": not started})
+    return Carried(draft, len(carried), skipped, tuple(renumbered))
+
+
+def _makes_way(item: TaskItem) -> bool:
+    """Whether a draft item gives up its number to a carried item of the same number: an approved request's
+    item of next year (not carried, not entered by hand or imported: those are the same item)."""
+    return item.carried_from_id is None and bool(item.admitted_from)
+
+
+def _next_admission_code(codes: set[str]) -> str:
+    """The next free number of an admitted item ("ZR004"), as admission numbers them (services.admission._file)."""
+    number = max((int(code[2:]) for code in codes if code.startswith("ZR") and code[2:].isdigit()), default=0) + 1
+    return f"ZR{number:03d}"
 
 
 @transaction.atomic
@@ -216,7 +308,8 @@ def _cell(field: str, value: Any, categories: dict[str, str], required: set[str]
 
 
 def _label(field: str) -> str:
-    return str(TaskItem._meta.get_field(field).verbose_name)
+    """A column's header as the export writes it (capitalised as a label: "Item number")."""
+    return capfirst(str(TaskItem._meta.get_field(field).verbose_name))
 
 
 def _read_items(task_list: TaskList, upload: IO[bytes]) -> tuple[list[TaskItem], list[ItemError], list[str]]:

@@ -7,27 +7,30 @@ queue and shows their buttons: nobody is told of something they may not act on.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from portal.core.models import Notification
-from portal.core.notifications import notify, withdraw
-from portal.core.scoping import people_who_may, people_with_permission
+from portal.core.notifications import notify, notify_each, withdraw
+from portal.core.scoping import people_who_may, people_who_may_each, people_with_permission
 from portal.workdays.schedule import Deadline
 from tasks_registry.choices import RequestStatus
-from tasks_registry.models import AdmissionRequest, TaskList, ViolationReport
+from tasks_registry.models import AdmissionRequest, Dispatch, TaskList, ViolationReport
 from tasks_registry.selectors import list_reminder
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
 
 __all__ = ["admission_request_notify_applicant", "admission_request_notify_reviewers", "admission_request_remind_overdue",
-           "admission_request_withdraw_returned", "admission_request_withdraw_reviews", "task_list_remind_districts",
+           "admission_request_withdraw_returned", "admission_request_withdraw_reviews", "dispatch_notify_committees",
+           "dispatch_url", "dispatch_withdraw_notice", "task_list_remind_districts",
            "violation_report_notify_department", "violation_report_notify_handlers", "violation_report_notify_reporter",
            "violation_report_withdraw_steps"]
 
@@ -35,10 +38,28 @@ __all__ = ["admission_request_notify_applicant", "admission_request_notify_revie
 _NOTICE_LENGTH = Notification._meta.get_field("text").max_length
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _in_portal_language(function: Callable[P, R]) -> Callable[P, R]:
+    """Notices are written in the portal's language (settings.LANGUAGE_CODE), not in the language the sender
+    happens to browse in: a committee reading Chinese must not be told in English, and a scheduled reminder has
+    no request language at all. People keep no language of their own."""
+
+    @functools.wraps(function)
+    def in_portal_language(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return in_portal_language
+
+
 def _request_url(request: AdmissionRequest) -> str:
     return reverse("tasks:request_detail", args=[request.pk])
 
 
+@_in_portal_language
 def admission_request_notify_reviewers(request: AdmissionRequest, *, reviewers: Sequence[User] | None = None) -> None:
     """The reviewers of the request's current stage: to review. `reviewers`: people_who_may(request, "review")
     when the caller has asked it already (the submit, to route the request)."""
@@ -60,18 +81,21 @@ def admission_request_withdraw_returned(request: AdmissionRequest) -> None:
     withdraw(_request_url(request))
 
 
+@_in_portal_language
 def admission_request_notify_applicant(request: AdmissionRequest) -> None:
     """The applicant: the request was decided, or returned to them."""
     notify([request.applicant], _("Your request {number} {title}: {status}").format(
         number=request.number, title=request.title, status=request.get_status_display()), _request_url(request))
 
 
+@_in_portal_language
 def violation_report_notify_handlers(report: ViolationReport) -> None:
     """The district staff who handle the report: a new report, or the department's reply."""
     notify(people_who_may(report, "handle"), _("Violation report to handle: {title}").format(title=report.title),
            reverse("tasks:report_detail", args=[report.pk]))
 
 
+@_in_portal_language
 def violation_report_notify_department(report: ViolationReport) -> None:
     """The department's staff who reply to it."""
     notify(people_who_may(report, "reply"), _("A report was transferred to your department: {title}").format(
@@ -85,9 +109,47 @@ def violation_report_withdraw_steps(report: ViolationReport) -> None:
     withdraw(reverse("tasks:report_detail", args=[report.pk]), keep=[report.reporter])
 
 
+@_in_portal_language
 def violation_report_notify_reporter(report: ViolationReport) -> None:
     notify([report.reporter], _("Your report “{title}”: {status}").format(
         title=report.title, status=report.get_status_display()), reverse("tasks:report_detail", args=[report.pk]))
+
+
+def dispatch_url(dispatch: Dispatch) -> str:
+    """The received page showing this one dispatch: where its notice points, and what is withdrawn once it is
+    signed for."""
+    return f"{reverse('tasks:received')}?dispatch={dispatch.pk}"
+
+
+@_in_portal_language
+def dispatch_notify_committees(dispatches: Sequence[Dispatch]) -> None:
+    """Each committee's staff who may sign for a new dispatch (people_who_may(dispatch, "receive")): a new task,
+    from whom, due when. A constant number of queries however many committees, as the item stays locked meanwhile:
+    the candidates in one (those whose role signs for tasks, of the committees sent to), restrict() asked for
+    every dispatch at once (people_who_may_each), every notice in one insert and every e-mail through one
+    connection after commit (notify_each)."""
+    if not dispatches:
+        return
+    committees = {dispatch.committee_id for dispatch in dispatches}
+    by_committee: dict[str, list[User]] = {}
+    for person in people_with_permission(Dispatch, "receive").filter(committee__in=committees):
+        by_committee.setdefault(person.committee_id, []).append(person)
+    told = people_who_may_each(((dispatch, by_committee[dispatch.committee_id]) for dispatch in dispatches
+                                if dispatch.committee_id in by_committee), "receive")
+
+    def text(dispatch: Dispatch) -> str:
+        sender = dispatch.sent_by
+        return Truncator(_("New task from {sender}: {code} {title}, due {date}").format(
+            sender=sender.name_with_unit, code=dispatch.item.code,
+            title=dispatch.item.title, date=dispatch.due_on.isoformat())).chars(_NOTICE_LENGTH)
+
+    notify_each((told[dispatch.pk], text(dispatch), dispatch_url(dispatch)) for dispatch in dispatches
+                if told.get(dispatch.pk))
+
+
+def dispatch_withdraw_notice(dispatch: Dispatch) -> None:
+    """The task was signed for: the committee's unread notices of it are done."""
+    withdraw(dispatch_url(dispatch))
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -111,6 +173,7 @@ def _overdue_text(request: AdmissionRequest, due: Deadline) -> str:
     return Truncator(text).chars(_NOTICE_LENGTH)
 
 
+@_in_portal_language
 def admission_request_remind_overdue(*, today: datetime.date) -> int:
     """Daily: whoever may review a request past its due date is reminded of it, with the due date's warning when
     its year's holiday schedule is not loaded. Returns how many requests.
@@ -130,6 +193,7 @@ def admission_request_remind_overdue(*, today: datetime.date) -> int:
     return count
 
 
+@_in_portal_language
 def task_list_remind_districts(*, today: datetime.date) -> int:
     """Daily from 1 October: next year's district list is due on 31 December (overdue after it) while it is
     not published. Each active person of a district who may keep its lists is asked the page banner's own

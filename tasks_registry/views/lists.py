@@ -9,7 +9,9 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.exceptions import DomainError
@@ -30,6 +32,7 @@ from tasks_registry.models import TaskItem, TaskList
 from tasks_registry.selectors import list_changes, list_reminder
 from tasks_registry.services.lists import (
     ITEM_FIELDS,
+    carry_refusal,
     task_item_exit,
     task_item_save,
     task_list_carry,
@@ -79,11 +82,12 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     items = task_list.items.annotate(may_exit=Exists(TaskItem.objects.restrict(request.user, "exit").filter(
         pk=OuterRef("pk")))).order_by("code")
     search = TaskItemFilterSet(request.GET, queryset=items)  # an unreadable search is no search
+    actions = TaskList.objects.permitted(request.user, task_list, "change", "publish", "carry", "dispatch")
     return render(request, "tasks_registry/list_detail.html", {
         "task_list": task_list, "page": paginate(request, search.qs, per_page=50),
-        "q": search.form.cleaned_data.get("q") or "",
-        "actions": TaskList.objects.permitted(request.user, task_list, "change", "publish", "carry", "dispatch"),
-        "changes": list_changes(task_list) if task_list.copied_from_id else None})
+        "q": search.form.cleaned_data.get("q") or "", "actions": actions,
+        "changes": list_changes(task_list) if task_list.copied_from_id else None,
+        "carry_refusal": carry_refusal(task_list) if "carry" in actions else None})
 
 
 @login_required
@@ -158,15 +162,35 @@ def list_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def list_next_year(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request, TaskList, "carry")
     try:
-        draft = task_list_carry(actor=request.user, pk=pk)
+        done = task_list_carry(actor=request.user, pk=pk)
     except TaskList.DoesNotExist:
         return _not_now(request, pk)
     except DomainError as error:
         messages.error(request, error.message)
         submission_refused(request)
         return redirect("tasks:list_detail", pk=pk)
-    messages.success(request, _("Next year's list was started from this one; check what changed, then publish it."))
-    return redirect("tasks:list_detail", pk=draft.pk)
+    year = done.draft.year
+    if done.carried:
+        messages.success(request, ngettext(
+            "Carried {n} item into the {year} draft. Check what changed, then publish it.",
+            "Carried {n} items into the {year} draft. Check what changed, then publish it.",
+            done.carried).format(n=done.carried, year=year))
+        if done.skipped:
+            messages.info(request, ngettext("Skipped {n} item the draft holds already.",
+                                            "Skipped {n} items the draft holds already.", done.skipped).format(
+                n=done.skipped))
+    elif done.skipped:
+        messages.info(request, ngettext("Nothing was added to the {year} draft: it holds this list's {n} item already.",
+                                        "Nothing was added to the {year} draft: it holds this list's {n} items already.",
+                                        done.skipped).format(n=done.skipped, year=year))
+    else:
+        messages.info(request, _("Nothing was added to the {year} draft: this list has no item in force at the end of "
+                                 "its year.").format(year=year))
+    for moved in done.renumbered:
+        messages.info(request, _("The approved request's item “{title}” now has the number {new} instead of {old}: the "
+                                 "item carried from the {year} list keeps {old}.").format(
+            title=moved.title, old=moved.old, new=moved.new, year=year - 1))
+    return redirect("tasks:list_detail", pk=done.draft.pk)
 
 
 @login_required
@@ -209,6 +233,7 @@ def list_export(request: HttpRequest, pk: int) -> HttpResponse:
             values[10] = _("yes") if item.needs_seal else _("no")
             yield values
 
-    header = [str(TaskItem._meta.get_field(f).verbose_name) for f in _EXPORTED]
+    # Headers as labels are written (capitalised: "Item number"); the import reads them in any case.
+    header = [capfirst(str(TaskItem._meta.get_field(f).verbose_name)) for f in _EXPORTED]
     return xlsx_response(lambda target: write_table(target, str(task_list.year), header, rows()),
                          f"task-list-{task_list.district_id or 'city'}-{task_list.year}.xlsx")

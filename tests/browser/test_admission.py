@@ -34,7 +34,9 @@ def test_from_request_to_dispatch(page, live_server, world, street_officer, dist
     page.locator("#id_category").select_option("assistance")
     page.locator("#id_legal_basis").fill("《上海市养老服务条例》第二十条")
     page.locator("#id_scope").select_option("committees")
-    page.locator("#id_committees").select_option([world.baoxing.code, world.hankou.code])
+    # The officer's one street is open in the committee picker (tests/browser/test_committee_picker.py).
+    page.locator("#id_committees").get_by_label("宝兴居委会").check()
+    page.locator("#id_committees").get_by_label("汉口路居委会").check()
     page.locator("#id_hours_per_month").fill("3")
     page.locator("#id_starts_on").fill(start.isoformat())
     page.locator("#id_ends_on").fill(end.isoformat())
@@ -63,7 +65,7 @@ def test_from_request_to_dispatch(page, live_server, world, street_officer, dist
     page.goto(f"{live_server.url}/tasks/dispatch/")
     filed = TaskItem.objects.get(title="老年人助餐需求摸排")
     page.locator("#id_item").select_option(str(filed.pk))
-    page.locator("#id_committees").select_option([world.baoxing.code, world.hankou.code])
+    page.locator("#id_committees").get_by_label("外滩街道全部居村委会").check()  # the whole street: both
     page.locator("#id_starts_on").fill(start.isoformat())
     page.locator("#id_due_on").fill(end.isoformat())
     page.get_by_role("button", name="下派", exact=True).click()
@@ -71,7 +73,8 @@ def test_from_request_to_dispatch(page, live_server, world, street_officer, dist
     assert Dispatch.objects.filter(item=filed).count() == 2
 
     page.locator("#id_unlisted-title").fill("创文迎检入户台账")
-    page.locator("#id_unlisted-committees").select_option([world.yunnan.code])
+    page.locator("#id_unlisted-committees").get_by_placeholder("按名称或代码搜索居村委会").fill("云南中路")
+    page.locator("#id_unlisted-committees").get_by_label("云南中路居委会").check()
     page.get_by_role("button", name="尝试下派").click()
     expect(page.locator("#dispatch-refused")).to_contain_text("不得下派")
 

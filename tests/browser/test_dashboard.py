@@ -49,7 +49,7 @@ def test_district_staff_read_drill_export_and_recompute(page, live_server, distr
     app.control.purge()
     with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
         page.get_by_role("button", name="重新计算").click()
-        expect(page.locator("#run-status")).to_contain_text("计算完成", timeout=20_000)
+        expect(page.locator("#run-status")).to_contain_text("已完成", timeout=20_000)
     run = ComputationRun.objects.get(trigger="button")
     assert run.status == "done" and run.triggered_by == district_staff
     expect(page.get_by_role("button", name="重新计算")).to_be_enabled()

@@ -24,6 +24,7 @@ def _file(tmp_path, name: str, households: str):  # noqa: ANN001, ANN202
 def test_district_staff_fix_a_file_from_the_error_table_and_import_it(page, live_server, district_staff, world,
                                                                        tmp_path) -> None:  # noqa: ANN001
     log_in(page, live_server, district_staff.username, PASSWORD)
+    page.get_by_role("button", name="组织架构").click()  # the menu that holds it
     page.get_by_role("link", name="导入导出").click()
     page.get_by_label("文件").set_input_files(str(_file(tmp_path, "年报.xlsx", "-40")))
     page.get_by_role("button", name="上传并校验").click()

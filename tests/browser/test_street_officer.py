@@ -17,6 +17,7 @@ def test_street_officer_edits_an_annual_record(page, live_server, street_officer
     record = CommitteeYearFactory(committee=world.baoxing, year=2025, households=1800, resident_households=1700)
     log_in(page, live_server, street_officer.username, PASSWORD)
 
+    page.get_by_role("button", name="组织架构").click()  # the menu that holds it
     page.get_by_role("link", name="居村委会", exact=True).click()
     page.get_by_placeholder("按名称或代码搜索").fill("宝兴")
     # The table updates in place (HTMX) as the officer types.

@@ -302,3 +302,31 @@ def test_a_worker_saved_again_unchanged_keeps_their_dates(client, world, street_
     assert client.post(url, data).status_code == 302
     worker.refresh_from_db()
     assert (worker.hired_on, worker.left_on) == (datetime.date(2020, 3, 1), datetime.date(2024, 2, 1))
+
+
+def test_home_leaves_out_the_workers_a_department_does_not_read(client, department_staff, street_officer, world
+                                                               ) -> None:  # noqa: ANN001
+    """A department's staff see no community worker (no personal data they do not need): their home page leaves
+    the card out instead of saying "在职社区工作者 0" (issue 15 tryout); a street officer sees it with the figure."""
+    import datetime
+
+    CommunityWorkerFactory(committee=world.baoxing, hired_on=datetime.date(2020, 1, 1))
+    client.force_login(department_staff)
+    response = client.get(reverse("dashboards:home"))
+    assert response.context["counts"]["committees"] == 3  # the organisation figures it does read
+    assert "workers" not in response.context
+    assert 'id="card-workers"' not in response.content.decode() and "在职社区工作者" not in response.content.decode()
+    client.force_login(street_officer)
+    response = client.get(reverse("dashboards:home"))
+    assert response.context["workers"] == 1 and 'id="card-workers"' in response.content.decode()
+
+
+def test_workers_are_listed_and_edited_by_their_name_as_people_write_it(client, street_officer, world) -> None:  # noqa: ANN001
+    """A worker is a person: the column and the field say 姓名, not the 名称 of a unit."""
+    worker = CommunityWorkerFactory(committee=world.baoxing)
+    client.force_login(street_officer)
+    page = client.get(reverse("committees:committee_detail", args=[world.baoxing.code])).content.decode()
+    header = page.split("<th>工号</th>", 1)[1].split("</th>", 1)[0]
+    assert header == "<th>姓名"
+    form = client.get(reverse("committees:worker_edit", args=[worker.pk])).context["form"]
+    assert form.fields["name"].label == "姓名"

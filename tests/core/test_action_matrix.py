@@ -32,11 +32,13 @@ import datetime
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.db import models, transaction
+from django.utils import timezone
 
 from certificates.models import CertificateType, Registration, SealUse
 from committees.models import (
@@ -138,8 +140,18 @@ ROWS[CommunityWorker] = _per_committee(lambda committee: CommunityWorkerFactory(
 ROWS[Qualification] = _per_committee(
     lambda committee: QualificationFactory(worker=CommunityWorkerFactory(committee=committee)))
 ROWS[CommunityFund] = _per_street(lambda street: CommunityFundFactory(street=street))
-ROWS[Dispatch] = _per_committee(lambda committee: DispatchFactory(committee=committee))
-ROWS[RefusedDispatch] = _per_committee(lambda committee: RefusedDispatchFactory(committee=committee))
+ROWS[RefusedDispatch] = _per_committee(lambda committee: RefusedDispatchFactory(committees=[committee]))
+
+
+@rows_of(Dispatch)
+def _dispatches(world: Any, people: dict[str, Any]) -> Rows:
+    """One waiting to be signed for per committee; 宝兴's also one signed for (to be reported done) and one done."""
+    rows = {name: DispatchFactory(committee=getattr(world, name)) for name in COMMITTEES}
+    staff, now = people["committee_staff"], timezone.now()
+    rows["baoxing_received"] = DispatchFactory(committee=world.baoxing, received_at=now, received_by=staff)
+    rows["baoxing_done"] = DispatchFactory(committee=world.baoxing, received_at=now, received_by=staff, done_at=now,
+                                           done_by=staff, hours_spent=Decimal("3.5"))
+    return rows
 ROWS[SealUse] = _per_committee(lambda committee: SealUseFactory(committee=committee))
 
 
@@ -320,6 +332,12 @@ KEEPERS_OF_RECORDS = ("district_staff", "other_district_staff", "street_officer"
 HUANGPU_PEOPLE = ("district_staff", "department_staff", "street_officer", "outsider", "committee_staff")
 
 
+def with_baoxing_dispatches(table: Table) -> Table:
+    """A dispatch table with 宝兴's signed-for and done dispatches beside 宝兴's waiting one, for whoever reaches it."""
+    return {persona: rows | ({"baoxing_received", "baoxing_done"} if "baoxing" in rows else set())
+            for persona, rows in table.items()}
+
+
 def only(table: Table, *personas: str) -> Table:
     return {persona: rows for persona, rows in table.items() if persona in personas}
 
@@ -490,9 +508,13 @@ EXPECTED: dict[tuple[type[models.Model], str], Table] = {
                                          {"city_published", "huangpu_published"})},
     (TaskItem, "delete"): NOBODY,
     # Dispatches reach committees; they are sent by the district, its departments and streets, and never edited.
-    (Dispatch, "view"): BY_COMMITTEE,
-    (Dispatch, "add"): only(BY_COMMITTEE, "district_staff", "other_district_staff", "department_staff",
-                            "street_officer", "outsider"),
+    # The committee's own staff sign for one (签收) and then report it done with the hours it took (办结), issue 15;
+    # nobody does it for them.
+    (Dispatch, "view"): with_baoxing_dispatches(BY_COMMITTEE),
+    (Dispatch, "add"): with_baoxing_dispatches(only(BY_COMMITTEE, "district_staff", "other_district_staff",
+                                                    "department_staff", "street_officer", "outsider")),
+    (Dispatch, "receive"): {"committee_staff": {"baoxing"}},
+    (Dispatch, "complete"): {"committee_staff": {"baoxing_received"}},
     (Dispatch, "change"): NOBODY,
     (Dispatch, "delete"): NOBODY,
     # Refusals are evidence the system records ("the refusal is recorded"): read like dispatches, made by nobody.
@@ -638,7 +660,9 @@ GRANTEE: dict[tuple[type[models.Model], str], set[str]] = {
     (TaskItem, "exit"): NONE, (TaskItem, "dispatch"): CITY_ITEMS | HUANGPU_ITEMS,
     (TaskItem, "find_similar"): {"city_published", "huangpu_published"}, (TaskItem, "delete"): NONE,
     # Dispatches: read for the granted committees; sent (`add`, grant="change") to the read-write one only.
-    (Dispatch, "view"): {"yunnan"} | GRANTED_READ, (Dispatch, "add"): {"yunnan"} | GRANTED_WRITE,
+    (Dispatch, "view"): {"yunnan", "baoxing_received", "baoxing_done"} | GRANTED_READ,
+    (Dispatch, "add"): {"yunnan", "baoxing_received", "baoxing_done"} | GRANTED_WRITE,
+    (Dispatch, "receive"): NONE, (Dispatch, "complete"): NONE,  # a committee's own staff alone: grant=None
     (Dispatch, "change"): NONE, (Dispatch, "delete"): NONE,
     (RefusedDispatch, "view"): {"yunnan"} | GRANTED_READ, (RefusedDispatch, "add"): NONE,
     (RefusedDispatch, "change"): NONE, (RefusedDispatch, "delete"): NONE,
@@ -693,6 +717,8 @@ ADMIN: dict[tuple[type[models.Model], str], set[str] | frozenset[str]] = {
     (ComputationRun, "view"): EVERY_ROW, (ComputationRun, "add"): EVERY_ROW, (ComputationRun, "change"): EVERY_ROW,
     (ComputationRun, "delete"): EVERY_ROW, (ComputationRun, "retry"): {"queued", "running"},
     (ComputationRun, "cancel"): {"queued", "running"},
+    # Signing for and reporting done are the committee's stage: the administrator reaches every row at it.
+    (Dispatch, "receive"): set(COMMITTEES), (Dispatch, "complete"): {"baoxing_received"},
     (TaskList, "view"): EVERY_ROW, (TaskList, "add"): EVERY_ROW,  # the city's lists and the districts'
     (TaskList, "change"): DRAFTS, (TaskList, "publish"): DRAFTS, (TaskList, "carry"): PUBLISHED,
     (TaskList, "dispatch"): PUBLISHED, (TaskList, "delete"): EVERY_ROW,
@@ -732,6 +758,7 @@ XUHUI_GRANT_WIDENS: dict[tuple[type[models.Model], str], bool] = {
        for model in (District, Street, Committee, Department, SpaceStandard, CommitteeYear, CommunityWorker,
                      Qualification, CommunityFund, Target, Result, Dispatch, RefusedDispatch)
        for action in ("view", "add", "change", "delete")},
+    (Dispatch, "receive"): OWN, (Dispatch, "complete"): OWN,
     (OrgImport, "view"): WIDENED, (OrgImport, "add"): WIDENED, (OrgImport, "confirm"): OWN,
     (OrgImport, "cancel"): OWN, (OrgImport, "retry"): OWN, (OrgImport, "change"): WIDENED,
     (OrgImport, "delete"): WIDENED,

@@ -2,6 +2,9 @@
 refused CSRF check and a GET on a POST-only address in the layout with the nav bar, 500 (and 400) standalone; the
 API keeps answering JSON. The login page and the public pages link one another; the layouts link the favicon."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
@@ -110,6 +113,24 @@ def test_400_looks_like_the_500_page(client) -> None:  # noqa: ANN001
     page = response.content.decode()
     assert _templates(response) == ["400.html"] and "无法识别此请求" in page
     assert "css/portal.css" in page and "favicon.svg" in page  # the same look as 500.html
+
+
+def test_the_400_and_500_pages_show_no_template_comment(client) -> None:  # noqa: ANN001
+    """`{# … #}` is a comment on one line only: spread over two, it showed as text at the top of both pages."""
+    client.raise_request_exception = False
+    for response in (client.get("/broken/"), client.get("/tasks/", {"q": "a\x00b"})):
+        assert response.status_code in (400, 500)
+        page = response.content.decode()
+        assert "{#" not in page and "#}" not in page and "Standalone" not in page
+
+
+def test_no_template_spreads_a_one_line_comment_over_lines() -> None:
+    """The kind: a `{#` with no `#}` after it on its line is shown, not hidden ({% comment %} spans lines)."""
+    root = Path(django_settings.BASE_DIR) / "templates"
+    open_comment = re.compile(r"\{#(?:(?!#\}).)*$")
+    spread = [f"{path.relative_to(root)}:{number}" for path in sorted(root.rglob("*.html"))
+              for number, line in enumerate(path.read_text().splitlines(), start=1) if open_comment.search(line)]
+    assert spread == []
 
 
 def test_a_refused_csrf_check_is_a_page_in_the_layout_and_in_chinese(committee_staff) -> None:  # noqa: ANN001

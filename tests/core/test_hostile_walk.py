@@ -230,7 +230,7 @@ def walk(aligned_sequences, world, personas) -> Walk:  # noqa: ANN001
     task_list = f.TaskListFactory(district=world.huangpu, year=YEAR, status="published")
     item = f.TaskItemFactory(task_list=task_list)
     f.DispatchFactory(committee=world.baoxing, item=item, sent_by=street_officer)
-    f.RefusedDispatchFactory(committee=world.baoxing, attempted_by=street_officer)
+    f.RefusedDispatchFactory(committees=[world.baoxing], attempted_by=street_officer)
     request = f.AdmissionRequestFactory(applicant=street_officer, status="street_review", committees=[world.baoxing])
     f.RequestEventFactory(request=request, actor=street_officer)
     report = f.ViolationReportFactory(committee=world.baoxing, reporter=committee_staff, status="transferred",

@@ -86,3 +86,14 @@ def test_a_reports_notice_to_the_district_is_read_once_accepted_and_the_departme
         violation_report_reply(actor=department_staff, pk=report.pk, text="已停止下派")
     assert _bell(client, department_staff) == 0, "the department replied: its notice is done"
     assert _bell(client, district_staff) == 1, "the reply waits for the district"
+
+
+def test_a_notice_is_written_in_the_portals_language_whatever_the_senders(
+        client, world, department_staff, district_staff) -> None:  # noqa: ANN001
+    """A department officer browsing in English submits: the district reviewers are told in Chinese, the portal's
+    language, since nobody keeps a language of their own."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        request = submit(new_request(department_staff, world, committees=[world.baoxing, world.yunnan]))
+    assert Notification.objects.get(user=district_staff).text == f"待审核：{request.number} {request.title}"

@@ -10,7 +10,9 @@ from portal.core.text import (
     invalid_text_message,
     normalise,
     normalise_or_none,
+    normalise_person_name,
     normalise_search,
+    search_key,
 )
 
 
@@ -81,3 +83,22 @@ def test_the_message_names_the_character_in_the_users_language() -> None:
         english = invalid_text_message(error)
     assert "U+001B ESCAPE" in chinese and "U+001B ESCAPE" in english
     assert "控制字符" in chinese and "control character" in english
+
+
+@pytest.mark.parametrize(("typed", "written"), [
+    ("张 三", "张三"),                      # a Chinese name has no space between its characters
+    ("张\u3000三", "张三"),                 # the ideographic space of the Chinese input mode
+    ("\u00a0欧阳 娜娜 ", "欧阳娜娜"),
+    ("张\u200b三", "张三"),                 # a zero-width space pasted from a chat
+    ("买买提 · 艾力", "买买提·艾力"),        # the dot of a transcribed name, without spaces around it
+    (" Anna  Schmidt ", "Anna Schmidt"),    # a Latin name keeps one space between its words
+    ("王 Anna", "王 Anna"),                  # between scripts, the space stays
+    ("李主任（代）", "李主任（代）"),          # no NFKC: full-width punctuation as typed
+])
+def test_a_persons_name_is_written_one_way(typed: str, written: str) -> None:
+    assert normalise_person_name(typed) == written
+
+
+def test_a_name_search_ignores_spaces() -> None:
+    assert search_key("张 三") == search_key("张三") == "张三"
+    assert search_key("Anna  Schmidt") == "AnnaSchmidt"

@@ -56,4 +56,4 @@ def test_a_recompute_while_the_broker_is_down_waits_and_runs_when_it_is_back(red
     assert run.sent_at is not None and run.attempts == 1 and run.result_count == Result.objects.filter(year=2025).count()
     assert Result.objects.get(indicator="oversized_committees", scope="district", code="310101").numerator == 1
     status = client.get(reverse("dashboards:run_status", args=[run.pk]), headers={"HX-Request": "true"})
-    assert status.context["finished_now"] and "计算完成，用时" in status.content.decode()
+    assert status.context["finished_now"] and "已完成：用时" in status.content.decode()

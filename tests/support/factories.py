@@ -40,6 +40,7 @@ from tasks_registry.models import (
     AdmissionRequest,
     Dispatch,
     RefusedDispatch,
+    RefusedDispatchCommittee,
     ReportEvent,
     RequestEvent,
     TaskItem,
@@ -425,15 +426,37 @@ class DispatchFactory(factory.django.DjangoModelFactory):
 
 
 class RefusedDispatchFactory(factory.django.DjangoModelFactory):
+    """One refused attempt by a street officer, naming `committees=[...]` (default: one new committee of the
+    officer's street; `committees=[]`: none yet)."""
+
     class Meta:
         model = RefusedDispatch
+        skip_postgeneration_save = True
 
-    committee = factory.SubFactory(CommitteeFactory)
     item = None
     title = factory.Sequence(lambda n: f"未准入事项{n}")
     year = 2026
     reason = "该事项不在市、区两级清单内"
-    attempted_by = factory.SubFactory(UserFactory, role="street", street=factory.SelfAttribute("..committee.street"))
+    attempted_by = factory.SubFactory(UserFactory, role="street", street=factory.SubFactory(StreetFactory))
+
+    @factory.post_generation
+    def committees(self, create: bool, extracted: list | None, **kwargs) -> None:  # noqa: ANN003
+        if not create:
+            return
+        chosen = extracted if extracted is not None else [CommitteeFactory(street=self.attempted_by.street)]
+        RefusedDispatchCommittee.objects.bulk_create(
+            RefusedDispatchCommittee(refusal=self, committee=committee) for committee in chosen)
+
+
+class RefusedDispatchCommitteeFactory(factory.django.DjangoModelFactory):
+    """A committee named by a refused attempt (the attempt's own committee list gets one more)."""
+
+    class Meta:
+        model = RefusedDispatchCommittee
+
+    refusal = factory.SubFactory(RefusedDispatchFactory, committees=[])
+    committee = factory.SubFactory(CommitteeFactory)
+    reason = ""
 
 
 class AdmissionRequestFactory(factory.django.DjangoModelFactory):

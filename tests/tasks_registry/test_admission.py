@@ -13,9 +13,11 @@ from tasks_registry.services.admission import (
     add_working_days,
     admission_request_approve,
     admission_request_comment,
+    admission_request_create,
     admission_request_reject,
     admission_request_return,
     admission_request_submit,
+    admission_request_update,
     working_days_between,
 )
 from tests.support.factories import UserFactory
@@ -195,3 +197,18 @@ def test_a_draft_is_its_applicants_alone_and_only_parties_comment(world, departm
     with pytest.raises(AdmissionRequest.DoesNotExist):
         admission_request_comment(actor=committee_staff, pk=submitted.pk, text="我们也有意见")
     admission_request_comment(actor=street_officer, pk=submitted.pk, text="请补充表格样式")
+
+
+def test_only_the_scopes_targets_are_kept(world, department_staff) -> None:  # noqa: ANN001
+    """A page that hid the committee picker (scope 全区) may still have sent the committees ticked before: the
+    service keeps committees for scope "committees" only, streets for "streets" only."""
+    data = {"title": "楼组长信息更新", "category": "assistance", "legal_basis": "《上海市居民委员会工作条例》",
+            "hours_per_month": Decimal("2"), "starts_on": START, "ends_on": START,
+            "committees": [world.baoxing], "streets": [world.waitan]}
+    request = admission_request_create(actor=department_staff, data={**data, "scope": "district"})
+    assert (list(request.committees.all()), list(request.streets.all())) == ([], [])
+    request = admission_request_update(actor=department_staff, pk=request.pk, data={**data, "scope": "committees"})
+    assert (list(request.committees.all()), list(request.streets.all())) == ([world.baoxing], [])
+    request = admission_request_update(actor=department_staff, pk=request.pk, data={"scope": "streets",
+                                                                                     "streets": [world.waitan]})
+    assert (list(request.committees.all()), list(request.streets.all())) == ([], [world.waitan])

@@ -49,7 +49,7 @@ class TestRefusedDispatchApi(ScopedReadAPIContract):
     basename = "tasks-api:refuseddispatch"
 
     def make_row(self, committee):  # noqa: ANN001, ANN201
-        return RefusedDispatchFactory(committee=committee)
+        return RefusedDispatchFactory(committees=[committee])
 
 
 class TestAdmissionRequestApi(ScopedReadAPIContract):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tasks_registry.models import Dispatch, RefusedDispatch, TaskItem, TaskList
 from tasks_registry.selectors import list_reminder
+from tests.support.factories import RefusedDispatchFactory
 from tests.tasks_registry.test_lists_and_dispatch import make_list
 
 pytestmark = pytest.mark.django_db
@@ -56,12 +57,17 @@ def test_dispatch_sends_to_a_street_and_shows_a_refusal(client, world, district_
     today = datetime.date.today()
     item = make_list(district=world.huangpu, year=today.year).items.get()
     client.force_login(district_staff)
-    response = client.post(reverse("tasks:dispatch"), {"item": item.pk, "street": world.waitan.code,
+    # A whole street is its committees ticked at once in the picker: the form receives the committees.
+    response = client.post(reverse("tasks:dispatch"), {"item": item.pk, "committees": [world.baoxing.code, world.hankou.code],
                                                        "starts_on": today, "due_on": today})
     assert response.status_code == 302
     assert set(Dispatch.objects.values_list("committee_id", flat=True)) == {world.baoxing.code, world.hankou.code}
-    client.post(reverse("tasks:dispatch"), {"item": item.pk, "everywhere": "on", "starts_on": today, "due_on": today})
-    assert Dispatch.objects.filter(committee=world.yunnan).exists()  # the whole district
+    everyone = client.post(reverse("tasks:dispatch"), {"item": item.pk, "street": world.nanjing.code, "everywhere": "on",
+                                                       "starts_on": today, "due_on": today})
+    assert everyone.context["form"].errors["committees"] == ["请选择接收任务的居村委会。"], "no street list nor 全区 box"
+    client.post(reverse("tasks:dispatch"), {"item": item.pk, "committees": [world.yunnan.code], "starts_on": today,
+                                            "due_on": today})
+    assert Dispatch.objects.filter(committee=world.yunnan).exists()
     assert not Dispatch.objects.filter(committee=world.xuhui_committee).exists()
     refused = client.post(reverse("tasks:dispatch"), {"unlisted": "1", "unlisted-title": "创文迎检台账",
                                                       "unlisted-year": today.year, "unlisted-committees": [world.yunnan.code]})
@@ -95,7 +101,8 @@ def test_a_list_page_keeps_its_query_count(client, world, district_staff, size, 
     TaskItem.objects.bulk_create(TaskItem(task_list=task_list, code=f"{n:04d}", title=f"任务{n}", category="duty",
                                           responsible_unit="区民政局") for n in range(size))
     client.force_login(district_staff)
-    with django_assert_max_num_queries(9):  # one of them: the buttons, from permitted()
+    # Among them: the buttons, from permitted(); whether next year's list is published (carry_refusal).
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("tasks:list_detail", args=[task_list.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("tasks:list_index")).status_code == 200
@@ -185,8 +192,9 @@ def test_the_received_page_pages_dispatches_and_refusals_apart(client, world, di
     item = make_list(district=world.huangpu, year=today.year).items.get()
     Dispatch.objects.bulk_create(Dispatch(item=item, committee=world.baoxing, starts_on=today, due_on=today,
                                           sent_by=district_staff) for _ in range(30))
-    RefusedDispatch.objects.bulk_create(RefusedDispatch(committee=world.baoxing, title=f"未列入{n}", year=today.year,
-                                                        reason="不得下派", attempted_by=district_staff) for n in range(15))
+    for n in range(15):
+        RefusedDispatchFactory(committees=[world.baoxing], title=f"未列入{n}", year=today.year, reason="不得下派",
+                               attempted_by=district_staff)
     client.force_login(committee_staff)
     first = client.get(reverse("tasks:received"))
     assert (first.context["page"].number, first.context["refusals"].number) == (1, 1)

@@ -258,7 +258,10 @@ def test_deadline_brings_its_warning(django_assert_max_num_queries) -> None:  # 
         late = deadline(D(2089, 12, 20), 30)
     assert late.day == add_working_days(D(2089, 12, 20), 30) and str(late) == late.day.isoformat()
     assert late.warning == "2089–2090 年的节假日安排尚未载入，截止日期按周一至周五计算，可能不准确。"
-    assert late.said("请调整。") == f"请调整。 {late.warning}"
+    with translation.override("zh-hans"):  # Chinese sentences follow one another without a space (issue 15)
+        assert late.said("请调整。") == f"请调整。{late.warning}"
+    with translation.override("en"):
+        assert late.said("Adjust it.") == f"Adjust it. {late.warning}"
     known = deadline(D(2025, 9, 22), 15)
     assert (known.day, known.warning, known.said("请调整。")) == (D(2025, 10, 17), None, "请调整。")
     stored = deadline(D(2090, 1, 2), 15, day=D(2090, 1, 23))
