@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from certificates import views as certificate_views
-from portal.core import error_pages, notification_views
+from portal.core import audit_views, error_pages, notification_views
 from portal.core.api_docs import ApiDocsView
 from portal.core.health import health
 from tasks_registry import views as tasks_views
@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("tasks_registry.api.urls")),
     path("", include("certificates.api.urls")),
     path("", include("portal.workdays.api.urls")),
+    path("", include("portal.core.audit_api")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,8 @@ urlpatterns = [
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
     path("notifications/read/", notification_views.notification_read_all, name="notifications_read"),
+    path("audit/", audit_views.audit_list, name="audit_trail"),
+    path("audit/export.xlsx", audit_views.audit_export, name="audit_export"),
 ]
 
 # Error pages in the portal's layout and language (issue 15); 400.html and 500.html are Django's, standalone.

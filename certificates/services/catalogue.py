@@ -20,6 +20,7 @@ from certificates.choices import CertificateRule, Jurisdiction
 from certificates.models import CertificateType, LookupTally, Registration
 from certificates.names import split_names
 from certificates.selectors import acting_committee, certificate_type_district
+from portal.core.audit import Source, audit_source
 from portal.core.services import record_save
 from portal.core.spreadsheets import (
     CellError,
@@ -211,7 +212,7 @@ def catalogue_import(*, actor: User, upload: IO[bytes]) -> tuple[int, list[RowEr
         return 0, [RowError(0, "", "", str(exc))], []
     if errors:
         return 0, errors, notices
-    with transaction.atomic():
+    with audit_source(Source.IMPORT), transaction.atomic():
         for item in writes:
             record_save(actor=actor, instance=item)
     return len(writes), [], notices

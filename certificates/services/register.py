@@ -29,7 +29,7 @@ from certificates.idnumbers import canonical_id_number, hash_id, id_number_probl
 from certificates.models import CertificateType, Registration, SealUse, SerialCounter
 from certificates.selectors import acting_committees, certificate_type_catalogue, certificate_type_issuable
 from committees.models import Committee
-from portal.core.audit import audit
+from portal.core.audit import audit, snapshot
 from portal.core.exceptions import DomainError
 from portal.core.scoping import may_ever
 from portal.core.text import InvalidText, invalid_text_message
@@ -119,7 +119,7 @@ def registration_create(*, actor: User, committee: Committee, certificate_type: 
                 approver=approver.strip() or actor.get_full_name() or actor.username, handler=actor,
                 applicant_name=registration.applicant_name, registration=registration)
         audit(actor=actor, action="registration.create", instance=registration,
-              after={"number": registration.number, "type": certificate_type.name, "seal": seal_used})
+              after={**snapshot(registration), "number": registration.number, "type": certificate_type.name})
     return registration
 
 
@@ -137,9 +137,11 @@ def registration_void(*, actor: User, registration: Registration, reason: str) -
     locked = Registration.objects.restrict(actor, "void").select_for_update().get(pk=registration.pk)
     if not reason.strip():
         raise DomainError(_("Give the reason for the void."), code="reason", fields={"reason": [_("Required.")]})
+    before = snapshot(locked)
     locked.mark_voided(reason=reason.strip(), by=actor, at=timezone.now())
     locked.save(update_fields=["voided_at", "void_reason", "voided_by"])
-    audit(actor=actor, action="registration.void", instance=locked, after={"reason": locked.void_reason})
+    audit(actor=actor, action="registration.void", instance=locked, before=before, after=snapshot(locked),
+          reason=locked.void_reason)
     return locked
 
 
@@ -162,5 +164,5 @@ def seal_use_create(*, actor: User, committee: Committee, item: str, content: st
                                  copies=copies, approver=approver.strip(), handler=actor,
                                  applicant_name=applicant_name.strip(), applicant_phone=applicant_phone.strip())
     _confirm_added(actor, use)
-    audit(actor=actor, action="sealuse.create", instance=use, after={"item": item, "copies": copies})
+    audit(actor=actor, action="sealuse.create", instance=use, after=snapshot(use))
     return use

@@ -38,9 +38,8 @@ from committees.interchange.importer import ImportReport, RowError, changes_dige
 from committees.interchange.schema import SHEET_BY_NAME
 from committees.models import OrgImport
 from portal.core import jobs
-from portal.core.audit import audit
+from portal.core.audit import Source, audit, audit_source, snapshot
 from portal.core.exceptions import DomainError
-from portal.core.models import AuditEntry
 from portal.core.scoping import unit_of
 from portal.core.signals import import_applied
 from portal.core.spreadsheets import UnreadableFile, check_archive
@@ -131,7 +130,7 @@ def org_import_start(*, actor: User, files: Sequence[UploadedFile], replaces: Or
     """Store an upload and start its check (a dry run). Several CSV files are kept together as one zip.
 
     `replaces`: the import this upload corrects; when it is the actor's own and still waiting, it is set aside.
-    Side effects: an OrgImport row and its stored file; the check runs after commit (inline or a Celery task).
+    Side effects: an OrgImport row and its stored file; an audit entry; the check runs after commit (inline or a Celery task).
     Raises: ValidationError for what cannot be an organisation file.
     """
     check_upload(files)
@@ -155,6 +154,7 @@ def org_import_start(*, actor: User, files: Sequence[UploadedFile], replaces: Or
             buffer.seek(0)
             org_import.file.save("upload.zip", File(buffer), save=False)
     org_import.save()
+    audit(actor=actor, action="orgimport.create", instance=org_import, after=snapshot(org_import))
     _schedule(org_import, CHECK)
     return org_import
 
@@ -270,7 +270,7 @@ def org_import_run(*, pk: int, step: str) -> None:
     `import_applied` (apply), or an audit entry for an apply rechecked. Raises: jobs.JobBusy; a transient
     database error (the step is queued again). Every other failure is in the report.
     """
-    with jobs.claim(OrgImport, pk, status=_STEP_STATUS[step]) as org_import:
+    with audit_source(Source.IMPORT), jobs.claim(OrgImport, pk, status=_STEP_STATUS[step]) as org_import:
         if org_import is None:
             logger.info("org import %s: step %s skipped (finished, or not the current step)", pk, step)
             return
@@ -372,7 +372,7 @@ def _finish(pk: int, step: str, report: ImportReport) -> None:
         else:
             org_import.status = OrgImport.Status.DONE if report.ok else OrgImport.Status.FAILED
             org_import.finished_at = now
-            _audit(org_import, AuditEntry.Source.WEB)
+            _audit(org_import)
         org_import.started_at = None  # the step is over: nothing runs (jobs.state)
         _settle_changes(org_import)
         org_import.save()
@@ -456,10 +456,10 @@ def _store_report(org_import: OrgImport, report: ImportReport) -> None:
         org_import.counts = previous_counts
 
 
-def _audit(org_import: OrgImport, source: str) -> None:
+def _audit(org_import: OrgImport) -> None:
     audit(actor=org_import.actor, action="orgimport.apply" if org_import.status == OrgImport.Status.DONE else
           "orgimport.fail", instance=org_import, after={"status": org_import.status, **org_import.totals(),
-                                                        "errors": org_import.error_count}, source=source)
+                                                        "errors": org_import.error_count})
 
 
 def org_import_record_command(*, path: Path, report: ImportReport, actor: User | None, dry_run: bool) -> OrgImport:
@@ -479,10 +479,10 @@ def org_import_record_command(*, path: Path, report: ImportReport, actor: User |
                            **(_units_of(actor) if actor else {}))
     _store_report(org_import, report)
     _settle_changes(org_import, final=dry_run)  # a dry run keeps no file: it can never be confirmed
-    with transaction.atomic():
+    with audit_source(Source.IMPORT), transaction.atomic():
         org_import.save()
         if not dry_run:
-            _audit(org_import, AuditEntry.Source.COMMAND)
+            _audit(org_import)
             if report.ok:
                 _announce(org_import)
     return org_import

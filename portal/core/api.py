@@ -27,7 +27,6 @@ from portal.core.error_pages import csrf_failure_message
 from portal.core.exceptions import DomainError
 from portal.core.fields import CodeField
 from portal.core.forms import TEXT_MAX_LENGTH
-from portal.core.models import AuditEntry
 from portal.core.scoping import ScopedModel, action_spec, may_ever
 from portal.core.services import record_written
 from portal.core.text import (
@@ -198,14 +197,13 @@ class ScopedViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: Any) -> None:
         with transaction.atomic():
             instance = serializer.save()
-            record_written(actor=self.request.user, instance=instance, action="add", before=None, source=AuditEntry.Source.API)
+            record_written(actor=self.request.user, instance=instance, action="add", before=None)
 
     def perform_update(self, serializer: Any) -> None:
         with transaction.atomic():
             before = snapshot(type(serializer.instance).objects.select_for_update().get(pk=serializer.instance.pk))
             instance = serializer.save()
-            record_written(actor=self.request.user, instance=instance, action="change", before=before,
-                           source=AuditEntry.Source.API)
+            record_written(actor=self.request.user, instance=instance, action="change", before=before)
 
 
 class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

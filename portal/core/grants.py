@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
-from portal.core.models import (
+from portal.core.grant_models import (
     CommitteeGroupObjectPermission,
     CommitteeUserObjectPermission,
     DistrictGroupObjectPermission,

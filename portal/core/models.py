@@ -1,23 +1,39 @@
 """What every app relies on: the audit trail (STYLE.md B6), notifications, and the explicit grants restrict() reads.
 
-The grant tables are django-guardian direct-foreign-key tables on the three scope levels only. They live here,
-beside the chokepoint that reads them (portal/core/scoping.py, portal/core/grants.py), and point at the
-organisation by string, so the core imports no feature app. They kept the tables they had in `committees`
-(issue 11: a move of the code, not of the data).
+The grant tables are django-guardian direct-foreign-key tables on the three scope levels only, defined in
+portal/core/grant_models.py (imported here, so Django finds them among the core's models): the chokepoint that
+reads them (portal/core/scoping.py, portal/core/grants.py) is what the scoped AuditEntry derives from.
 """
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from portal.core.grant_models import (  # noqa: F401  (models of this app)
+    CommitteeGroupObjectPermission,
+    CommitteeUserObjectPermission,
+    DistrictGroupObjectPermission,
+    DistrictUserObjectPermission,
+    StreetGroupObjectPermission,
+    StreetUserObjectPermission,
+)
+from portal.core.scoping import Action, ScopedModel
 
 
-class AuditEntry(models.Model):
+class AuditEntry(ScopedModel):
+    """One change to one record: who (`actor`), from where (`source`, portal/core/audit.py), when, what it was
+    before and after. Written by the services (portal.core.audit.audit), never edited or deleted.
+
+    The entry keeps the units its row belonged to when it was written (a snapshot, not a constraint: a unit
+    renamed or merged later leaves the entry as it was), and is scoped by them: district staff read their
+    district's entries, the city's staff every entry; an entry of a row outside the hierarchy (the calendar, a
+    computation of the whole city) has no unit and only the city reads it."""
+
     class Source(models.TextChoices):
         WEB = "web", _("web page")
         API = "api", _("API")
-        COMMAND = "command", _("command line")
+        IMPORT = "import", _("import")
         TASK = "task", _("background task")
         SYSTEM = "system", _("system")
 
@@ -33,12 +49,25 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
     reason = models.TextField(_("reason"), blank=True)
+    district = models.ForeignKey("committees.District", verbose_name=_("district"), null=True, blank=True,
+                                 on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    street = models.ForeignKey("committees.Street", verbose_name=_("street"), null=True, blank=True,
+                               on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    committee = models.ForeignKey("committees.Committee", verbose_name=_("committee"), null=True, blank=True,
+                                  on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    scope_paths = {"district": "district", "street": "street", "committee": "committee"}
+    # Read by the unit's own staff (the role's core.view_auditentry: the district's and the city's): a grant opens
+    # a unit's records, not its accountability trail. Written by the services alone, never edited or deleted.
+    actions = {"view": Action(grant=None), "add": Action(at={}, grant=None), "change": Action(at={}, grant=None),
+               "delete": Action(at={}, grant=None)}
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+                   models.Index(fields=["district", "-at"], name="audit_district_idx")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
@@ -98,50 +127,3 @@ class SubmissionToken(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id}:{self.token} -> {self.result_url or '…'}"
 
-
-# --- explicit grants (django-guardian direct-FK tables) ------------------------------------------------------
-# Grants never go on workers or records (ENGINEERING §1): rows inherit access from their committee.
-# `view_<level>` grants read access to the unit and everything under it, `change_<level>` read-write.
-# guardian finds each table through the reverse relation on its target model (`content_object`).
-
-
-class DistrictUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey("committees.District", on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        db_table = "committees_districtuserobjectpermission"
-
-
-class DistrictGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey("committees.District", on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        db_table = "committees_districtgroupobjectpermission"
-
-
-class StreetUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey("committees.Street", on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        db_table = "committees_streetuserobjectpermission"
-
-
-class StreetGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey("committees.Street", on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        db_table = "committees_streetgroupobjectpermission"
-
-
-class CommitteeUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey("committees.Committee", on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        db_table = "committees_committeeuserobjectpermission"
-
-
-class CommitteeGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey("committees.Committee", on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        db_table = "committees_committeegroupobjectpermission"

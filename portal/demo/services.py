@@ -35,7 +35,6 @@ from committees.models import (
 )
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.core.models import AuditEntry
 from portal.core.services import record_save
 from portal.demo.activity import demo_activity
 from portal.indicators.services import compute_year, years_with_data
@@ -140,7 +139,7 @@ def _load_years(actor: User) -> None:
             resident_households = int(households * rng.uniform(0.85, 0.98))  # drawn for every year: same figures
             if (committee.code, year) in existing:
                 continue
-            record_save(actor=actor, source=AuditEntry.Source.COMMAND, instance=CommitteeYear(
+            record_save(actor=actor, instance=CommitteeYear(
                 committee=committee, year=year, households=households, resident_households=resident_households,
                 office_area_m2=None if office is None else Decimal(office),
                 elder_area_m2=None if elder is None else Decimal(elder),

@@ -35,9 +35,8 @@ from django.utils.translation import gettext as _
 
 from committees.models import CommitteeYear
 from portal.core import jobs
-from portal.core.audit import audit
+from portal.core.audit import audit, snapshot
 from portal.core.exceptions import DomainError
-from portal.core.models import AuditEntry
 from portal.indicators.models import ComputationRun, Result
 from portal.indicators.registry import CITY_CODE, INDICATORS
 
@@ -260,7 +259,8 @@ def run_computation(run: ComputationRun) -> ComputationRun:
 
     Idempotent: a run already finished is left alone, one another live process runs raises jobs.JobBusy, and one
     whose previous runner died runs again from the start (compute_year writes what differs, so the results are
-    those of a clean run). Side effects: the year's results; the run's status, times and counts.
+    those of a clean run). Side effects: the year's results; the run's status, times and counts; an audit entry
+    (computationrun.complete or computationrun.fail, with the source of whoever runs it: `task` from a worker).
     Raises: jobs.JobBusy; what the computation raises (the run is failed first, except for a transient database
     error: then it is queued again for the task's retry).
     """
@@ -278,9 +278,13 @@ def run_computation(run: ComputationRun) -> ComputationRun:
             ComputationRun.objects.filter(pk=run.pk).update(status=ComputationRun.Status.FAILED, finished_at=timezone.now(),
                                                             error=_("An unexpected error stopped the computation. "
                                                                     "The administrators have been told."))
+            audit(actor=claimed.triggered_by, action="computationrun.fail", instance=claimed,
+                  before={"status": claimed.status}, after={"status": ComputationRun.Status.FAILED})
             raise
         ComputationRun.objects.filter(pk=run.pk).update(status=ComputationRun.Status.DONE, finished_at=timezone.now(),
                                                         progress=100, result_count=count)
+        audit(actor=claimed.triggered_by, action="computationrun.complete", instance=claimed,
+              before={"status": claimed.status}, after={"status": ComputationRun.Status.DONE, "result_count": count})
     run.refresh_from_db()
     return run
 
@@ -288,10 +292,11 @@ def run_computation(run: ComputationRun) -> ComputationRun:
 def start_run(*, year: int, trigger: str, actor: User | None = None, background: bool = True) -> ComputationRun:
     """Queue a computation of `year` (its message sent after the transaction commits), or run it now.
 
-    Side effects: a ComputationRun row; its message sent on commit (a broker that refuses it leaves the run
+    Side effects: a ComputationRun row and its audit entry; its message sent on commit (a broker that refuses it leaves the run
     queued, for the sweep), or the year's results, run now. Raises: what the computation raises, when run now."""
     run = ComputationRun.objects.create(year=year, trigger=trigger,
                                         triggered_by=actor if getattr(actor, "is_authenticated", False) else None)
+    audit(actor=actor, action="computationrun.create", instance=run, after=snapshot(run))
     if background:
         jobs.send_on_commit(run)
         return run
@@ -305,8 +310,7 @@ def run_give_up(*, job: ComputationRun, message: str) -> None:
     with transaction.atomic():
         if ComputationRun.objects.filter(pk=job.pk, status__in=ComputationRun.IN_FLIGHT).update(
                 status=ComputationRun.Status.FAILED, finished_at=timezone.now(), error=message):
-            audit(actor=None, action="computationrun.give_up", instance=job, after={"error": message},
-                  source=AuditEntry.Source.TASK)
+            audit(actor=None, action="computationrun.give_up", instance=job, after={"error": message})
 
 
 def _stuck_run(actor: User, pk: int, action: str) -> ComputationRun:

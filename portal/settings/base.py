@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Audit entries written by a request say `api` under /api/, else `web` (portal/core/audit.py).
+    "portal.core.audit.AuditSourceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Logs out a session 30 minutes idle or 12 hours old (portal/accounts/sessions.py): after auth, messages, htmx.

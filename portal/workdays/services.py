@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from portal.core.audit import audit, snapshot
 from portal.core.exceptions import DomainError
-from portal.core.models import AuditEntry
 from portal.core.scoping import may_ever
 from portal.core.services import record_save
 from portal.workdays.choices import DayStatus
@@ -31,7 +30,7 @@ __all__ = ["calendar_day_delete", "calendar_day_problems", "calendar_day_save", 
 
 
 @transaction.atomic
-def calendar_day_save(*, actor: User, instance: CalendarDay, source: str = AuditEntry.Source.WEB) -> CalendarDay:
+def calendar_day_save(*, actor: User, instance: CalendarDay) -> CalendarDay:
     """Add a day to the city's calendar, or change one (`instance`, new or changed in memory): a public holiday or a
     make-up working day, overriding the shipped schedule for that day.
 
@@ -53,7 +52,7 @@ def calendar_day_save(*, actor: User, instance: CalendarDay, source: str = Audit
             for field, messages in error.message_dict.items():
                 problems.setdefault(field, []).extend(messages)
         raise ValidationError(problems)
-    return record_save(actor=actor, instance=instance, source=source)
+    return record_save(actor=actor, instance=instance)
 
 
 def calendar_day_problems(entry: CalendarDay) -> dict[str, list[str]]:
@@ -83,7 +82,7 @@ def calendar_day_problems(entry: CalendarDay) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def calendar_day_delete(*, actor: User, pk: int, source: str = AuditEntry.Source.WEB) -> CalendarDay:
+def calendar_day_delete(*, actor: User, pk: int) -> CalendarDay:
     """Take a day out of the city's calendar: the shipped schedule (or Monday to Friday) holds for it again.
     Returns the row as it was (its pk gone), for the message that names its day.
 
@@ -95,14 +94,13 @@ def calendar_day_delete(*, actor: User, pk: int, source: str = AuditEntry.Source
     if not may_ever(actor, CalendarDay, "delete"):
         raise PermissionDenied
     entry = CalendarDay.objects.restrict(actor, "delete").select_for_update().get(pk=pk)
-    audit(actor=actor, action="calendarday.delete", instance=entry, before=snapshot(entry), source=source)
+    audit(actor=actor, action="calendarday.delete", instance=entry, before=snapshot(entry))
     entry.delete()
     return entry
 
 
 @transaction.atomic
-def calendar_year_save(*, actor: User, year: int, source_document: str,
-                       source: str = AuditEntry.Source.WEB) -> CalendarYear:
+def calendar_year_save(*, actor: User, year: int, source_document: str) -> CalendarYear:
     """Mark the schedule of `year` loaded: its holidays and make-up working days are in the calendar, from the State
     Council's notice `source_document`; its deadlines are no longer flagged as counted Monday to Friday.
 
@@ -120,12 +118,11 @@ def calendar_year_save(*, actor: User, year: int, source_document: str,
         raise DomainError(_("Enter the holidays and make-up working days of {year} first, from the State Council's "
                             "notice.").format(year=year), code="no_days", fields={"year": [_("No day of this year "
                                                                                              "is in the calendar.")]})
-    return record_save(actor=actor, instance=CalendarYear(year=year, source_document=source_document, loaded_by=actor),
-                       source=source)
+    return record_save(actor=actor, instance=CalendarYear(year=year, source_document=source_document, loaded_by=actor))
 
 
 @transaction.atomic
-def calendar_year_delete(*, actor: User, pk: int, source: str = AuditEntry.Source.WEB) -> CalendarYear:
+def calendar_year_delete(*, actor: User, pk: int) -> CalendarYear:
     """Mark a year's schedule not loaded any more (its days stay in the calendar): its deadlines are flagged again.
     Returns the row as it was (its pk gone), for the message that names its year.
 
@@ -137,6 +134,6 @@ def calendar_year_delete(*, actor: User, pk: int, source: str = AuditEntry.Sourc
     if not may_ever(actor, CalendarYear, "delete"):
         raise PermissionDenied
     loaded = CalendarYear.objects.restrict(actor, "delete").select_for_update().get(pk=pk)
-    audit(actor=actor, action="calendaryear.delete", instance=loaded, before=snapshot(loaded), source=source)
+    audit(actor=actor, action="calendaryear.delete", instance=loaded, before=snapshot(loaded))
     loaded.delete()
     return loaded

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Committee
+from committees.models import Committee, Street
 from portal.core.audit import audit, snapshot
 from portal.core.exceptions import DomainError
 from portal.core.scoping import may_ever
@@ -118,13 +118,17 @@ def _check_reachable(actor: User, committees: Sequence[Committee]) -> None:
 def _record_refusal(attempt: RefusedDispatch, committees: Sequence[Committee], own: dict[str, str]) -> RefusedDispatch:
     """Commit the refused attempt at once, one row with its committees (`own`: a committee's own reason by its
     code): the refusal is the record, and an exception follows. Durable, so that a caller's transaction cannot
-    roll the evidence back with it (RuntimeError inside one)."""
+    roll the evidence back with it (RuntimeError inside one). An audit entry, in the committees' district."""
     with transaction.atomic(durable=True):
         attempt.save()
         RefusedDispatchCommittee.objects.bulk_create([
             RefusedDispatchCommittee(refusal=attempt, committee=committee, reason=own.get(committee.pk, ""))
             for committee in dict.fromkeys(committees)
         ])
+        streets = sorted({committee.street_id for committee in committees})
+        district = Street.objects.filter(pk__in=streets).values_list("district_id", flat=True).first()
+        audit(actor=attempt.attempted_by, action="refuseddispatch.create", instance=attempt, after=snapshot(attempt),
+              units={"district_id": district, "street_id": streets[0] if len(streets) == 1 else None})
     return attempt
 
 

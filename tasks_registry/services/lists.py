@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from portal.core.audit import audit, snapshot
+from portal.core.audit import Source, audit, audit_source, snapshot
 from portal.core.exceptions import DomainError
 from portal.core.scoping import may_ever, unit_of
 from portal.core.spreadsheets import (
@@ -140,8 +140,8 @@ def task_list_carry(*, actor: User, pk: int) -> Carried:
     published, so nobody has been sent it under its number yet).
 
     Side effects: the draft (its `copied_from` set when it had none), the items carried, each with
-    `carried_from`, and the new numbers of the draft items that made way; an audit entry for the carry and one
-    per renumbered item. A second click waits for the locks, then finds the items there.
+    `carried_from`, and the new numbers of the draft items that made way; an audit entry for the carry, one
+    per item carried and one per renumbered item. A second click waits for the locks, then finds the items there.
     Raises: TaskList.DoesNotExist outside the published lists the actor keeps; DomainError(code="published")
     when next year's list is published already (carry_refusal).
     """
@@ -190,6 +190,8 @@ def task_list_carry(*, actor: User, pk: int) -> Carried:
     carried = [TaskItem(task_list=draft, carried_from=item, **{field: getattr(item, field) for field in _CARRIED})
                for item in incoming]
     TaskItem.objects.bulk_create(carried)
+    for item in carried:
+        audit(actor=actor, action="taskitem.carry", instance=item, after=snapshot(item))
     audit(actor=actor, action="tasklist.start_next_year", instance=draft,
           after={"from": source.pk, "carried": [item.code for item in carried], "skipped": skipped,
                  "renumbered": {moved.old: moved.new for moved in renumbered}, "merged": not started})
@@ -383,7 +385,8 @@ def task_list_import_items(*, actor: User, pk: int, upload: IO[bytes]) -> tuple[
 
     Reads the first visible sheet (hidden sheets are skipped and named in the notices).
     Returns (rows written, problems, notices for the person); with problems nothing is written.
-    Side effects: the item rows; an audit entry.
+    Side effects: the item rows; an audit entry for each item (taskitem.create / taskitem.update, source
+    `import`) and one for the list.
     Raises: TaskList.DoesNotExist outside the drafts the actor keeps.
     """
     task_list = _lock_list(actor, "change", pk)
@@ -393,8 +396,13 @@ def task_list_import_items(*, actor: User, pk: int, upload: IO[bytes]) -> tuple[
         return 0, [ItemError(0, "", "", str(exc))], []
     if errors:
         return 0, errors, notices
-    for item in items:
-        item.save()
-    audit(actor=actor, action="tasklist.import_items", instance=task_list,
-          after={"items": len(items), "codes": [item.code for item in items]})
+    befores = {row.pk: snapshot(row) for row in TaskItem.objects.filter(pk__in=[item.pk for item in items if item.pk])}
+    with audit_source(Source.IMPORT):
+        for item in items:
+            item.save()
+            before = befores.get(item.pk)
+            audit(actor=actor, action="taskitem.create" if before is None else "taskitem.update", instance=item,
+                  before=before, after=snapshot(item))
+        audit(actor=actor, action="tasklist.import_items", instance=task_list,
+              after={"items": len(items), "codes": [item.code for item in items]})
     return len(items), [], notices

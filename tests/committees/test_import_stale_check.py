@@ -87,7 +87,7 @@ def test_a_confirmation_after_another_import_changed_its_rows_writes_nothing_and
     content = page.content.decode()
     assert RECHECKED in content and "确认导入" in content
     assert list(AuditEntry.objects.filter(object_id=str(a.pk)).values_list("action", flat=True).order_by("pk")) == [
-        "orgimport.confirm", "orgimport.recheck"]
+        "orgimport.create", "orgimport.confirm", "orgimport.recheck"]
     recheck = AuditEntry.objects.get(action="orgimport.recheck")
     assert (recheck.before["updated"], recheck.after["updated"], recheck.after["status"]) == (1, 2, "valid")
 

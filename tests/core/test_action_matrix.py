@@ -55,6 +55,7 @@ from committees.models import (
 )
 from committees.services import committee_access_grant
 from portal.accounts.roles import Role
+from portal.core.models import AuditEntry
 from portal.core.scoping import ScopedModel, may_ever, model_actions
 from portal.indicators.models import ComputationRun, Result, Target
 from portal.workdays.models import CalendarDay, CalendarYear
@@ -62,6 +63,7 @@ from tasks_registry.models import AdmissionRequest, Dispatch, RefusedDispatch, T
 from tests import conftest
 from tests.support.factories import (
     AdmissionRequestFactory,
+    AuditEntryFactory,
     CalendarDayFactory,
     CalendarYearFactory,
     CertificateTypeFactory,
@@ -153,6 +155,16 @@ def _dispatches(world: Any, people: dict[str, Any]) -> Rows:
                                            done_by=staff, hours_spent=Decimal("3.5"))
     return rows
 ROWS[SealUse] = _per_committee(lambda committee: SealUseFactory(committee=committee))
+
+
+@rows_of(AuditEntry)
+def _audit_entries(world: Any, people: dict[str, Any]) -> Rows:
+    """An entry keeps the units its row had: none (the calendar's), a district's, a street's, a committee's."""
+    return {"city": AuditEntryFactory(),
+            "huangpu": AuditEntryFactory(district=world.huangpu),
+            "waitan": AuditEntryFactory(district=world.huangpu, street=world.waitan),
+            "baoxing": AuditEntryFactory(district=world.huangpu, street=world.waitan, committee=world.baoxing),
+            "xuhui": AuditEntryFactory(district=world.xuhui, street=world.xuhui_street)}
 
 
 @rows_of(OrgImport)
@@ -603,6 +615,12 @@ EXPECTED: dict[tuple[type[models.Model], str], Table] = {
     (SealUse, "add"): {"committee_staff": {"baoxing"}},
     (SealUse, "change"): NOBODY,
     (SealUse, "delete"): NOBODY,
+    # --- the audit trail (issue 13): read by whoever holds core.view_auditentry (the city's and the districts' staff,
+    # roles.py), each their own units' entries; an entry without a unit (the calendar's) is the city's alone.
+    # Nobody writes one by hand: the services do.
+    (AuditEntry, "view"): {"city_staff": {"city", "huangpu", "waitan", "baoxing", "xuhui"},
+                           "district_staff": {"huangpu", "waitan", "baoxing"}, "other_district_staff": {"xuhui"}},
+    (AuditEntry, "add"): NOBODY, (AuditEntry, "change"): NOBODY, (AuditEntry, "delete"): NOBODY,
     # --- the working-day calendar (issue 14): the State Council's schedule every deadline counts with. Everyone
     # reads all of it, whatever their unit; the city's staff alone enter a year's notice, correct a day or take it
     # out (reference data put back to the published schedule, roles.py).
@@ -686,6 +704,8 @@ GRANTEE: dict[tuple[type[models.Model], str], set[str]] = {
     (Registration, "void"): NONE, (Registration, "change"): NONE, (Registration, "delete"): NONE,
     (SealUse, "view"): {"yunnan"} | GRANTED_READ, (SealUse, "add"): NONE, (SealUse, "change"): NONE,
     (SealUse, "delete"): NONE,
+    # The trail needs core.view_auditentry, which a street officer's role does not hold.
+    **{(AuditEntry, action): NONE for action in ("view", "add", "change", "delete")},
     # The calendar is the city's: read like everyone, a committee grant adds nothing.
     (CalendarDay, "view"): {"holiday", "make_up"}, (CalendarDay, "add"): NONE, (CalendarDay, "change"): NONE,
     (CalendarDay, "delete"): NONE,
@@ -745,6 +765,9 @@ ADMIN: dict[tuple[type[models.Model], str], set[str] | frozenset[str]] = {
     # DOMAIN "Certificates": "Registrations are never deleted; a wrong one is voided with a reason".
     (Registration, "change"): NONE, (Registration, "delete"): NONE,
     **{(model, action): EVERY_ROW for model in (CalendarDay, CalendarYear) for action in ("view", "add", "change", "delete")},
+    # Every entry is read; none is written by hand, not even by the administrator (at={}).
+    (AuditEntry, "view"): EVERY_ROW, (AuditEntry, "add"): NONE, (AuditEntry, "change"): NONE,
+    (AuditEntry, "delete"): NONE,
 }
 # "xuhui_grantee": a member of 徐汇区's staff holding a read-write grant on the whole of 黄浦区 (a district grant, given
 # by hand). Committee grants cannot show grant widening of a district's actions (reviewing at the district,
@@ -781,6 +804,8 @@ XUHUI_GRANT_WIDENS: dict[tuple[type[models.Model], str], bool] = {
     (SealUse, "view"): WIDENED, (SealUse, "add"): OWN, (SealUse, "change"): WIDENED, (SealUse, "delete"): WIDENED,
     # The calendar is the city's: every district's staff read it all already, a grant adds nothing.
     **{(model, action): OWN for model in (CalendarDay, CalendarYear) for action in ("view", "add", "change", "delete")},
+    # A grant opens a unit's records, not its accountability trail (AuditEntry.actions).
+    **{(AuditEntry, action): OWN for action in ("view", "add", "change", "delete")},
 }
 XUHUI_GRANTEE: dict[tuple[type[models.Model], str], set[str]] = {
     key: EXPECTED.get(key, {}).get("other_district_staff", set())

@@ -133,6 +133,8 @@ OTHER_FORMS = {
 SEARCHES = {
     "certificates.filtersets.SealUseFilterSet": ("committee_staff", "certificates:seals",
                                                  {"used_from": "2026-03-02", "used_to": "2026-03-30"}),
+    "portal.core.audit_trail.AuditEntryFilterSet": ("district_staff", "audit_trail",
+                                                    {"at_from": "2026-03-02", "at_to": "2026-03-30"}),
 }
 SEARCHES_OF_THE_API_ONLY = {
     "committees.filtersets.CommunityWorkerFilterSet": "?employed_on= of the workers' API; no page has the field",

@@ -42,6 +42,9 @@ def test_a_real_worker_computes_a_queued_run(world, district_staff) -> None:  # 
     assert run.status == "done" and run.triggered_by == district_staff and run.started_at and run.finished_at
     assert Result.objects.get(indicator="oversized_committees", scope="district", code="310101").numerator == 1
     assert run.result_count == Result.objects.filter(year=2025).count()
+    # The worker's writes are the task's, on behalf of who asked (issue 13).
+    done = AuditEntry.objects.get(action="computationrun.complete")
+    assert (done.source, done.actor) == ("task", district_staff)
 
 
 def test_two_runs_at_once_leave_one_consistent_result_set(world) -> None:  # noqa: ANN001

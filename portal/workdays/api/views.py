@@ -1,7 +1,6 @@
 from typing import Any
 
 from portal.core.api import ScopedViewSet
-from portal.core.models import AuditEntry
 from portal.workdays.api.serializers import CalendarDaySerializer
 from portal.workdays.filtersets import CalendarDayFilterSet
 from portal.workdays.models import CalendarDay
@@ -18,10 +17,9 @@ class CalendarDayViewSet(ScopedViewSet):
     filterset_class = CalendarDayFilterSet
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = calendar_day_save(actor=self.request.user, instance=CalendarDay(**serializer.validated_data),
-                                                source=AuditEntry.Source.API)
+        serializer.instance = calendar_day_save(actor=self.request.user, instance=CalendarDay(**serializer.validated_data))
 
     def perform_update(self, serializer: Any) -> None:
         for name, value in serializer.validated_data.items():
             setattr(serializer.instance, name, value)
-        calendar_day_save(actor=self.request.user, instance=serializer.instance, source=AuditEntry.Source.API)
+        calendar_day_save(actor=self.request.user, instance=serializer.instance)
