@@ -88,6 +88,29 @@ class StatisticsQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
 
 
+class StatisticsSerializer(serializers.Serializer):
+    """The answer of /registrations/statistics/ (certificates.selectors.registration_statistics), for the schema."""
+
+    class TypeSerializer(serializers.Serializer):
+        name = serializers.CharField(read_only=True)
+        months = serializers.ListField(child=serializers.IntegerField(), min_length=12, max_length=12, read_only=True)
+        total = serializers.IntegerField(read_only=True)
+
+    class TurnedAwaySerializer(serializers.Serializer):
+        name = serializers.CharField(read_only=True)
+        n = serializers.IntegerField(read_only=True)
+
+    class TotalsSerializer(serializers.Serializer):
+        issued = serializers.IntegerField(read_only=True)
+        voided = serializers.IntegerField(read_only=True)
+        turned_away = serializers.IntegerField(read_only=True)
+
+    year = serializers.IntegerField(read_only=True)
+    by_type = TypeSerializer(many=True, read_only=True)
+    turned_away = TurnedAwaySerializer(many=True, read_only=True)
+    totals = TotalsSerializer(read_only=True)
+
+
 class SealUseSerializer(serializers.ModelSerializer):
     applicant_phone = serializers.CharField(source="phone_masked", read_only=True)
 

@@ -84,7 +84,7 @@ class RegistrationViewSet(ScopedReadViewSet):
         voided = services.registration_void(actor=request.user, registration=registration, **data.validated_data)
         return Response(self.get_serializer(voided).data)
 
-    @extend_schema(parameters=[OpenApiParameter("year", int)])
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses=serializers.StatisticsSerializer)
     @action(detail=False, methods=["get"])
     def statistics(self, request: Request) -> Response:
         """Registrations by type and month, requests turned away by type, voids; the statistics page's numbers."""

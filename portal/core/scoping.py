@@ -65,6 +65,9 @@ class Action:
     - `grant`: the explicit grant that widens the scope for it ("view" or "change"); None: grants never do.
     - `scope_at`: read the scope at this level of the user's units instead of their own (the duplicate check
       looks across the user's whole district).
+    - `paths`: the lookups this action reads the scope through at these levels, instead of the model's
+      `scope_paths` (a street reviews the requests it must review, `{"street": "street"}`, not every request
+      aimed at it, which it reads).
     - `shared`: rows everyone with the permission may act on, whatever their scope (the city's list).
     """
 
@@ -76,6 +79,7 @@ class Action:
     grant: str | None = "change"
     scope_at: str | None = None
     shared: Q | None = None
+    paths: Mapping[str, PathSpec] | None = None
 
 
 # Every scoped model has these; a model's `actions` may redefine them.
@@ -163,9 +167,11 @@ def _path_q(path: PathSpec, codes: list[Any]) -> Q:
     return path(codes) if callable(path) else Q(**{f"{path}__in": codes}) if len(codes) > 1 else Q(**{path: codes[0]})
 
 
-def scope_q(model: type[models.Model], user: User, *, grant: str | None = "view", level: str | None = None) -> Q:
-    """The rows of `model` within the user's unit (or their unit at `level`), or under units granted to them."""
-    paths: Mapping[str, PathSpec] = model.scope_paths  # type: ignore[attr-defined]
+def scope_q(model: type[models.Model], user: User, *, grant: str | None = "view", level: str | None = None,
+            paths: Mapping[str, PathSpec] | None = None) -> Q:
+    """The rows of `model` within the user's unit (or their unit at `level`), or under units granted to them;
+    `paths` replace the model's scope_paths at their levels (an Action's own)."""
+    paths = {**model.scope_paths, **(paths or {})}  # type: ignore[attr-defined]
     units = user_unit_ids(user)
     chain = _CHAINS.get(own_level(user) or "", ())
     if level is not None:
@@ -212,7 +218,7 @@ def action_q(model: type[models.Model], user: User, action: str, *, include_gran
     parts: list[Q] = []
     if stage is not None:
         scoped = Q() if level == CITY else scope_q(model, user, grant=spec.grant if include_grants else None,
-                                                   level=spec.scope_at)
+                                                   level=spec.scope_at, paths=spec.paths)
         parts.append(scoped & stage)
     if spec.owner is not None and owner_path:
         parts.append(Q(**{owner_path: user.pk}) & spec.owner)

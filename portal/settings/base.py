@@ -236,6 +236,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Every operation documents its 400/401/403/404 answers (issue 13: schemathesis, tests/core/test_schemathesis.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "portal.core.api_schema.document_error_responses"],
 }
 
 # --- Portal ---------------------------------------------------------------------------------------

@@ -174,6 +174,9 @@ class RequestEventSerializer(serializers.Serializer):
 class ViolationReportSerializer(FreeTextMixin, serializers.ModelSerializer):
     """A report as its district, street and committee read it (and the input of filing one)."""
 
+    # Blank until the report is closed: declared so that the schema says so (a read-only model field loses allow_blank).
+    outcome = serializers.ChoiceField(choices=ViolationReport.Outcome.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = ViolationReport
         fields = ["id", "committee", "reporter", "sender", "title", "sent_on", "description", "status", "department",

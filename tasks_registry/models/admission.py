@@ -44,6 +44,8 @@ def _targeting_committees(codes: list[str]) -> Q:
 
 
 _REVIEWED = ["street_review", "district_review"]
+# The street's people act on a request at its street stage through the street it names, not _targeting_streets.
+_STREET_STAGE = {"street": "street"}
 
 
 class AdmissionRequest(ScopedModel):
@@ -95,13 +97,15 @@ class AdmissionRequest(ScopedModel):
         "change": Action(at={}, owner=Q(status__in=["draft", "returned"])),
         "submit": Action(perm="change", at={}, owner=Q(status__in=["draft", "returned"])),
         # The reviewer of the current stage, in scope, never the applicant (DOMAIN "Task admission"). The
-        # reviewers' queue, the notices and the review buttons all ask this.
+        # reviewers' queue, the notices and the review buttons all ask this. The street stage is the street's
+        # named on the request (`street`, set on submit: the one street its committees lie in), never another
+        # street that reads it (a request for the whole district is read by every street, reviewed by none).
         "review": Action(at={"street": Q(status="street_review"), "district": Q(status="district_review")},
-                         not_owner=True, grant=None),
+                         not_owner=True, grant=None, paths=_STREET_STAGE),
         # The applicant, the reviewer of the stage and the district's staff, while the request is open.
         "comment": Action(at={"street": Q(status="street_review"),
                               "district": Q(status__in=[*_REVIEWED, "returned"])},
-                          owner=Q(status__in=["draft", *_REVIEWED, "returned"]), grant=None),
+                          owner=Q(status__in=["draft", *_REVIEWED, "returned"]), grant=None, paths=_STREET_STAGE),
         # While filing: titles and states of the district's requests under way or admitted, whoever filed them
         # (an admitted one's item may still sit on a draft list, out of the items' duplicate check).
         "find_similar": Action(perm="add", scope_at="district", grant=None, owner=Q(status="draft"),

@@ -252,6 +252,9 @@ def _requests(world: Any, people: dict[str, Any]) -> Rows:
         "department_at_nanjing": AdmissionRequestFactory(applicant=department, status="street_review",
                                                          scope="committees", committees=[world.yunnan],
                                                          street=world.nanjing),
+        # The whole district's, yet at a street's review with no street named (submit never makes one; the
+        # authorization walk did): every street reads it, no street reviews it (issue 13).
+        "department_wide_at_street": AdmissionRequestFactory(applicant=department, status="street_review"),
         "department_approved": AdmissionRequestFactory(applicant=department, status="approved"),
         "department_rejected": AdmissionRequestFactory(applicant=department, status="rejected"),
         "street_draft": AdmissionRequestFactory(applicant=officer, scope="streets", streets=[world.waitan]),
@@ -363,12 +366,12 @@ def every(personas: tuple[str, ...], rows: set[str]) -> Table:
 
 
 # Admission requests (DOMAIN "Task admission"): the open ones of 黄浦区 past their applicant's draft.
-REQUESTS_UNDER_WAY = {"department_at_district", "department_at_waitan", "department_at_nanjing", "street_returned",
-                      "street_own_review", "street_at_district"}
+REQUESTS_UNDER_WAY = {"department_at_district", "department_at_waitan", "department_at_nanjing",
+                      "department_wide_at_street", "street_returned", "street_own_review", "street_at_district"}
 # Requests for the whole district are aimed at every committee of it, so at every street's committees too.
-DISTRICT_WIDE = {"department_at_district", "department_approved", "department_rejected"}
+DISTRICT_WIDE = {"department_at_district", "department_wide_at_street", "department_approved", "department_rejected"}
 DEPARTMENT_FILED = {"department_draft", "department_at_district", "department_at_waitan", "department_at_nanjing",
-                    "department_approved", "department_rejected"}
+                    "department_wide_at_street", "department_approved", "department_rejected"}
 STREET_FILED = {"street_draft", "street_returned", "street_own_review", "street_at_district"}
 
 LISTS = {"city_published", "city_draft", "huangpu_published", "huangpu_draft", "xuhui_published", "xuhui_draft"}
@@ -553,6 +556,8 @@ EXPECTED: dict[tuple[type[models.Model], str], Table] = {
                                    "street_officer": {"street_draft", "street_returned"}},
     (AdmissionRequest, "submit"): {"department_staff": {"department_draft"},
                                    "street_officer": {"street_draft", "street_returned"}},
+    # The street stage is the street's named on the request alone: a street that only reads a request (the whole
+    # district's, department_wide_at_street) neither reviews nor comments on it at that stage (issue 13).
     (AdmissionRequest, "review"): {"district_staff": {"department_at_district", "street_at_district"},
                                    "other_district_staff": {"xuhui_at_district"},
                                    "street_officer": {"department_at_waitan"},
@@ -560,7 +565,7 @@ EXPECTED: dict[tuple[type[models.Model], str], Table] = {
     (AdmissionRequest, "comment"): {
         "district_staff": REQUESTS_UNDER_WAY, "other_district_staff": {"xuhui_at_district"},
         "department_staff": {"department_draft", "department_at_district", "department_at_waitan",
-                             "department_at_nanjing"},
+                             "department_at_nanjing", "department_wide_at_street"},
         "street_officer": STREET_FILED | {"department_at_waitan"},
         "outsider": {"department_at_nanjing"},
     },
@@ -749,7 +754,8 @@ ADMIN: dict[tuple[type[models.Model], str], set[str] | frozenset[str]] = {
     (AdmissionRequest, "view"): REQUESTS - {"department_draft", "street_draft"},
     (AdmissionRequest, "add"): NONE, (AdmissionRequest, "change"): NONE, (AdmissionRequest, "submit"): NONE,
     (AdmissionRequest, "review"): {"department_at_district", "department_at_waitan", "department_at_nanjing",
-                                   "street_own_review", "street_at_district", "xuhui_at_district"},
+                                   "department_wide_at_street", "street_own_review", "street_at_district",
+                                   "xuhui_at_district"},
     (AdmissionRequest, "comment"): REQUESTS_OPEN,
     (AdmissionRequest, "find_similar"): REQUESTS_OPEN | {"department_approved"},
     (AdmissionRequest, "delete"): EVERY_ROW,
